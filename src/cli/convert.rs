@@ -1,0 +1,205 @@
+//! `rsqlmig convert`: BTEQ files in, RSQL files out.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+use rayon::prelude::*;
+
+use super::inputs::{self, Input};
+use super::{Format, exit};
+use crate::config;
+use crate::convert::{self, FileConversion, Status, Target};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::render::{self, FileReport};
+use crate::syntax::span::Span;
+
+#[derive(clap::Args)]
+pub struct ConvertArgs {
+    /// Files or directories (walked recursively). Default: `convert.source` in rsqlmig.yaml.
+    paths: Vec<PathBuf>,
+    /// Output directory; the input tree is mirrored below it. Default: `convert.out` in
+    /// rsqlmig.yaml; with neither, a single file is printed to stdout.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// `rsql`: `.rsql` scripts; `framework`: job scripts for the orchestration framework.
+    #[arg(long, value_enum)]
+    target: Option<Target>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Print a unified diff of input → output for each file.
+    #[arg(long)]
+    diff: bool,
+    /// Write nothing; exit 1 when an output on disk differs from what would be written.
+    #[arg(long)]
+    check: bool,
+}
+
+pub fn run(args: ConvertArgs) -> Result<i32> {
+    let cwd = std::env::current_dir()?;
+    let config = config::load(&cwd)?.convert;
+    let paths = if args.paths.is_empty() {
+        if config.source.is_empty() {
+            bail!("no PATH given and no convert.source in {}", config::FILE_NAME);
+        }
+        config.source.clone()
+    } else {
+        args.paths.clone()
+    };
+    let target = args.target.or(config.target).unwrap_or(Target::Rsql);
+    let out_dir = args.out.clone().or(config.out.clone());
+    let extensions: Vec<String> = config.extensions.clone().unwrap_or_else(|| {
+        inputs::DEFAULT_EXTENSIONS.iter().map(|e| e.to_string()).collect()
+    });
+    let (files, walk_errors) = inputs::collect(&paths, &extensions)?;
+    if let Some(out) = &out_dir {
+        inputs::check_output_dir(out, &paths)?;
+    } else if args.check {
+        bail!("--check compares with files on disk: give --out (or convert.out in {})", config::FILE_NAME);
+    } else if files.len() > 1 && !args.diff {
+        bail!("{} files to convert: give --out DIR (or convert.out in {})", files.len(), config::FILE_NAME);
+    }
+    let input_paths: Vec<PathBuf> = files.iter().map(|f| inputs::absolute(&f.path)).collect();
+    let planned = plan_outputs(&files, out_dir.as_deref(), target);
+
+    let progress = (super::stderr_is_terminal() && args.format == Format::Text && files.len() > 1)
+        .then(|| render::progress_bar(files.len() as u64, "converting"));
+    let mut reports: Vec<FileReport> = files
+        .par_iter()
+        .zip(planned.par_iter())
+        .map(|(input, output)| {
+            let report = convert_one(input, output.as_ref(), &input_paths, target, &args);
+            if let Some(bar) = &progress {
+                bar.inc(1);
+            }
+            report
+        })
+        .collect();
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    reports.extend(walk_errors.into_iter().map(|e| {
+        FileReport::failed(e.path, "IO001", e.message)
+    }));
+
+    if out_dir.is_none() && !args.diff && args.format == Format::Text {
+        if let Some(text) = reports.first().and_then(|r| r.output_text.as_deref()) {
+            print!("{text}");
+        }
+    }
+    render::print_convert_reports(&reports, args.format, args.diff, out_dir.is_none() && !args.diff);
+    let failed = reports.iter().any(|r| matches!(r.status, Status::Failed | Status::Unsupported));
+    let differs = args.check && reports.iter().any(|r| r.differs);
+    Ok(if failed || differs { exit::FINDINGS } else { exit::OK })
+}
+
+/// Where each input's output goes: `None` without `--out`, or an error message on a name clash.
+fn plan_outputs(files: &[Input], out_dir: Option<&Path>, target: Target) -> Vec<Option<Result<PathBuf, String>>> {
+    let mut seen: HashMap<PathBuf, PathBuf> = HashMap::new();
+    files
+        .iter()
+        .map(|input| {
+            let out_dir = out_dir?;
+            let is_shell = convert::has_shell_extension(&input.path) || sniff_shell(&input.path);
+            let path = out_dir.join(convert::output_name(&input.relative, is_shell, target));
+            Some(match seen.get(&path) {
+                Some(first) => Err(format!(
+                    "output {} would also be written for {}: rename one of them",
+                    path.display(),
+                    first.display()
+                )),
+                None => {
+                    seen.insert(path.clone(), input.path.clone());
+                    Ok(path)
+                }
+            })
+        })
+        .collect()
+}
+
+/// Reads the start of a file to tell a shell script named `.sql` from plain BTEQ.
+fn sniff_shell(path: &Path) -> bool {
+    std::fs::read(path).is_ok_and(|b| crate::syntax::shell::looks_like_shell(&b))
+}
+
+fn convert_one(
+    input: &Input,
+    output: Option<&Result<PathBuf, String>>,
+    input_paths: &[PathBuf],
+    target: Target,
+    args: &ConvertArgs,
+) -> FileReport {
+    let bytes = match std::fs::read(&input.path) {
+        Ok(b) => b,
+        Err(e) => return FileReport::failed(input.path.clone(), "IO001", format!("cannot read: {e}")),
+    };
+    let conversion = convert::convert_file(&input.path, &bytes, target);
+    let mut report = FileReport::new(input.path.clone(), &conversion);
+    let (Some(bytes), Some(output)) = (conversion.output_bytes.as_ref(), output) else {
+        return report;
+    };
+    let out_path = match output {
+        Ok(p) => p.clone(),
+        Err(message) => return report.fail("IO003", message.clone()),
+    };
+    report.output = Some(out_path.clone());
+    if input_paths.contains(&inputs::absolute(&out_path)) {
+        return report.fail("IO003", format!("output {} is an input file: not overwritten", out_path.display()));
+    }
+    if args.check {
+        report.differs = std::fs::read(&out_path).map_or(true, |existing| &existing != bytes);
+        return report;
+    }
+    if args.diff && args.out.is_none() {
+        return report;
+    }
+    if let Err(e) = write_atomically(&out_path, bytes) {
+        return report.fail("IO003", format!("cannot write {}: {e}", out_path.display()));
+    }
+    report
+}
+
+/// Writes through a temporary file in the same directory and renames it into place, so a
+/// reader never sees half a file and a failed write leaves the old file intact.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new().prefix(".rsqlmig-").suffix(".tmp").tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+impl FileReport {
+    fn new(input: PathBuf, conversion: &FileConversion) -> Self {
+        FileReport {
+            input,
+            output: None,
+            status: conversion.status,
+            diagnostics: conversion.diagnostics.clone(),
+            source: conversion.redacted_input(),
+            output_text: conversion.output.clone(),
+            differs: false,
+        }
+    }
+
+    fn failed(input: PathBuf, code: &'static str, message: String) -> Self {
+        FileReport {
+            input,
+            output: None,
+            status: Status::Failed,
+            diagnostics: vec![Diagnostic::new(code, Severity::Error, Span::empty(0), message)],
+            source: String::new(),
+            output_text: None,
+            differs: false,
+        }
+    }
+
+    fn fail(mut self, code: &'static str, message: String) -> Self {
+        self.status = Status::Failed;
+        self.diagnostics.push(Diagnostic::new(code, Severity::Error, Span::empty(0), message));
+        self
+    }
+}

@@ -1,0 +1,168 @@
+//! What a conversion rule sees of the script it converts, and how it reports.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::syntax::command::{logon_password, trim_args};
+use crate::syntax::script::{Instruction, InstructionKind, Script};
+use crate::syntax::span::Span;
+use crate::text::LineEnding;
+
+/// The conversion of one instruction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Output {
+    /// Leave the text as it is.
+    Keep,
+    /// Replace the instruction with these lines (no line breaks; the converter adds the
+    /// script's line ending and indentation).
+    Lines(Vec<String>),
+}
+
+/// A dot-command as the rules see it.
+#[derive(Clone, Debug)]
+pub struct Command<'a> {
+    /// Upper-cased command name (`IF`, `SET`, `LOGON`).
+    pub name: String,
+    /// The arguments after the name, with the trailing `;` and blanks removed.
+    pub args: &'a str,
+    /// Absolute offset of `args` in the script text.
+    pub args_start: usize,
+    /// The whole command (from the dot), trailing blanks excluded.
+    pub span: Span,
+    /// Written without the dot (`QUIT 0;`).
+    pub dotless: bool,
+}
+
+impl<'a> Command<'a> {
+    pub fn from_instruction(script: &Script, src: &'a str, instr: &Instruction) -> Option<Self> {
+        if instr.kind != InstructionKind::DotCommand {
+            return None;
+        }
+        let mut sig = script.significant(instr);
+        let first = sig.next()?;
+        let dotless = first.kind != crate::syntax::lexer::TokenKind::Dot;
+        let name_tok = if dotless { first } else { sig.next()? };
+        let name = name_tok.span.text(src).to_ascii_uppercase();
+        let text = instr.span.text(src);
+        let trimmed_len = text.trim_end().len();
+        let after_name = name_tok.span.end as usize;
+        let raw_args = &src[after_name..instr.span.start as usize + trimmed_len];
+        let args = trim_args(raw_args);
+        let lead = raw_args.len() - raw_args.trim_start().len();
+        Some(Command {
+            name,
+            args,
+            args_start: after_name + lead,
+            span: Span::new(
+                instr.span.start as usize,
+                instr.span.start as usize + trimmed_len,
+            ),
+            dotless,
+        })
+    }
+
+    /// The command as written, for messages and comments.
+    pub fn text<'s>(&self, src: &'s str) -> &'s str {
+        self.span.text(src)
+    }
+}
+
+/// Per-script state shared by the conversion rules.
+pub struct ConvertContext<'a> {
+    pub src: &'a str,
+    pub script: &'a Script,
+    pub line_ending: LineEnding,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Spans holding passwords: never copied into any output.
+    pub secrets: Vec<Span>,
+    /// Label renames and `.GOTO` targets (see `rules::bteq::goto`).
+    pub labels: crate::rules::bteq::goto::LabelPlan,
+    /// The mode of the `.EXPORT` in effect, so its `.EXPORT RESET` converts the same way.
+    pub export_active: Option<crate::rules::bteq::export::ExportKind>,
+    /// An `.IMPORT` was seen and its `USING` request has not come yet.
+    pub import_pending: bool,
+    /// Set while converting the action of an `.IF … THEN`: the condition, when known.
+    pub enclosing_condition: Option<crate::syntax::command::Condition>,
+}
+
+impl<'a> ConvertContext<'a> {
+    pub fn new(src: &'a str, script: &'a Script, line_ending: LineEnding) -> Self {
+        let secrets = find_secrets(src, script);
+        let labels = crate::rules::bteq::goto::LabelPlan::new(src, script);
+        ConvertContext {
+            src,
+            script,
+            line_ending,
+            diagnostics: Vec::new(),
+            secrets,
+            labels,
+            export_active: None,
+            import_pending: false,
+            enclosing_condition: None,
+        }
+    }
+
+    pub fn report(&mut self, code: &'static str, severity: Severity, span: Span, message: impl Into<String>) {
+        self.diagnostics
+            .push(Diagnostic::new(code, severity, span, message));
+    }
+
+    /// The text of `span` with every password replaced by `********`.
+    pub fn redacted(&self, span: Span) -> String {
+        let mut out = String::new();
+        let mut pos = span.start as usize;
+        for secret in self.secrets.iter().filter(|s| s.start >= span.start && s.end <= span.end) {
+            out.push_str(&self.src[pos..secret.start as usize]);
+            out.push_str("********");
+            pos = secret.end as usize;
+        }
+        out.push_str(&self.src[pos..span.end as usize]);
+        out
+    }
+
+    /// Keeps `span` as a commented-out action item: a `-- rsqlmig: CODE message` line, then the
+    /// original text (passwords redacted), each line behind `-- `. Reports the diagnostic too.
+    pub fn action_item(
+        &mut self,
+        code: &'static str,
+        severity: Severity,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Vec<String> {
+        let message = message.into();
+        let mut lines = vec![marker(code, &message)];
+        lines.extend(commented(&self.redacted(span)));
+        self.report(code, severity, span, message);
+        lines
+    }
+}
+
+/// The `-- rsqlmig: CODE message` line that marks converted or flagged text.
+pub fn marker(code: &str, message: &str) -> String {
+    format!("-- rsqlmig: {code} {message}")
+}
+
+/// Each line of `text` behind `-- `.
+pub fn commented(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.lines().map(|l| format!("-- {}", l.trim_end()))
+}
+
+/// Passwords in `.LOGON` arguments and whole `.LOGDATA` arguments.
+fn find_secrets(src: &str, script: &Script) -> Vec<Span> {
+    let mut secrets = Vec::new();
+    for instr in &script.instructions {
+        let Some(cmd) = Command::from_instruction(script, src, instr) else {
+            continue;
+        };
+        match cmd.name.as_str() {
+            "LOGON" => {
+                if let Some(r) = logon_password(cmd.args) {
+                    secrets.push(Span::new(cmd.args_start + r.start, cmd.args_start + r.end));
+                }
+            }
+            "LOGDATA" if !cmd.args.is_empty() => {
+                secrets.push(Span::new(cmd.args_start, cmd.args_start + cmd.args.len()));
+            }
+            _ => {}
+        }
+    }
+    secrets
+}

@@ -1,0 +1,225 @@
+//! Converts the text of one BTEQ script (a plain file, or one heredoc body) to RSQL.
+//!
+//! Walks the instructions, asks the rules for each one's conversion, and applies the result as
+//! edits on spans: text no rule touches is copied byte for byte.
+
+use crate::convert::context::{Command, ConvertContext, Output};
+use crate::diagnostic::{Diagnostic, Edit, apply_edits};
+use crate::rules::bteq::{self, Position, comments, if_block, import, requests};
+use crate::syntax::lexer::TokenKind;
+use crate::syntax::script::{Dialect, Instruction, InstructionKind, Script};
+use crate::syntax::span::Span;
+use crate::text::LineEnding;
+
+pub struct ScriptOutput {
+    pub text: String,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Spans of passwords in the input (for redacting displays of it).
+    pub secrets: Vec<Span>,
+    /// The script cannot be converted (an unterminated string or comment).
+    pub fatal: bool,
+}
+
+/// Converts BTEQ text; inserted lines use `line_ending`.
+pub fn convert_script(src: &str, line_ending: LineEnding) -> ScriptOutput {
+    let script = Script::parse(src, Dialect::Bteq);
+    convert_parsed(src, &script, line_ending)
+}
+
+/// Converts a script already parsed (the caller may have inspected it first).
+pub fn convert_parsed(src: &str, script: &Script, line_ending: LineEnding) -> ScriptOutput {
+    let mut cx = ConvertContext::new(src, script, line_ending);
+    let mut pending = requests::syntax_problems(&mut cx);
+    if script.problems.iter().any(|p| p.kind.is_fatal()) {
+        return ScriptOutput {
+            text: src.to_string(),
+            secrets: cx.secrets,
+            diagnostics: cx.diagnostics,
+            fatal: true,
+        };
+    }
+    let script_has_logon = script.instructions.iter().any(|i| {
+        Command::from_instruction(script, src, i).is_some_and(|c| c.name == "LOGON")
+    });
+    let mut position = Position {
+        before_any_sql: true,
+        script_has_logon,
+    };
+    let mut edits = Vec::new();
+    let instrs = &script.instructions;
+    let mut i = 0;
+    while i < instrs.len() {
+        let instr = &instrs[i];
+        match instr.kind {
+            InstructionKind::DotCommand => {
+                let Some(cmd) = Command::from_instruction(script, src, instr) else {
+                    i += 1;
+                    continue;
+                };
+                let action = instrs.get(i + 1).filter(|n| n.then_action);
+                let (span, output) = match action {
+                    Some(action) => {
+                        i += 1;
+                        let action_span = trimmed(src, action.span);
+                        cx.enclosing_condition = if_block::condition_of(&cmd);
+                        let lines = action_lines(&mut cx, action, action_span, &position, &mut pending);
+                        cx.enclosing_condition = None;
+                        let whole = cmd.span.cover(action_span);
+                        (whole, if_block::if_then(&mut cx, &cmd, lines, whole))
+                    }
+                    None => (cmd.span, bteq::convert_command(&mut cx, &cmd, &position)),
+                };
+                if let Output::Lines(lines) = output {
+                    edits.push(replace_lines(src, span, &lines, line_ending));
+                }
+            }
+            InstructionKind::Comment => {
+                let tok = &script.tokens_of(instr)[0];
+                if tok.kind == TokenKind::StarComment {
+                    edits.push(Edit::replace(tok.span, comments::star_comment(tok.span.text(src))));
+                }
+            }
+            InstructionKind::Sql => {
+                position.before_any_sql = false;
+                let span = trimmed(src, instr.span);
+                if starts_with_using(script, instr, src) {
+                    pending.retain(|e| !within(e.span, span));
+                    let lines = import::using_request(&mut cx, span);
+                    edits.push(replace_lines(src, span, &lines, line_ending));
+                }
+            }
+            InstructionKind::Trivia | InstructionKind::MetaCommand => {}
+        }
+        i += 1;
+    }
+    edits.append(&mut pending);
+    let (text, _overlaps) = apply_edits(src, &mut edits);
+    debug_assert!(_overlaps.is_empty(), "conversion edits overlap");
+    ScriptOutput {
+        text,
+        secrets: cx.secrets,
+        diagnostics: cx.diagnostics,
+        fatal: false,
+    }
+}
+
+/// The converted lines of the action of a one-line `.IF … THEN`.
+fn action_lines(
+    cx: &mut ConvertContext,
+    action: &Instruction,
+    span: Span,
+    position: &Position,
+    pending: &mut Vec<Edit>,
+) -> Vec<String> {
+    let src = cx.src;
+    if action.kind == InstructionKind::DotCommand {
+        if let Some(cmd) = Command::from_instruction(cx.script, src, action) {
+            return match bteq::convert_command(cx, &cmd, position) {
+                Output::Keep => split_lines(span.text(src)),
+                Output::Lines(lines) => lines,
+            };
+        }
+    }
+    if starts_with_using(cx.script, action, src) {
+        pending.retain(|e| !within(e.span, span));
+        return import::using_request(cx, span);
+    }
+    // SQL: apply the edits that fall inside it to its own text.
+    let mut inner: Vec<Edit> = Vec::new();
+    pending.retain(|e| {
+        if within(e.span, span) {
+            inner.push(Edit::replace(e.span.offset_back(span.start as usize), e.replacement.clone()));
+            false
+        } else {
+            true
+        }
+    });
+    let (text, _) = apply_edits(span.text(src), &mut inner);
+    split_lines(&text)
+}
+
+fn split_lines(text: &str) -> Vec<String> {
+    text.lines().map(str::to_string).collect()
+}
+
+fn within(inner: Span, outer: Span) -> bool {
+    inner.start >= outer.start && inner.end <= outer.end
+}
+
+/// `span` without trailing blanks and line breaks.
+fn trimmed(src: &str, span: Span) -> Span {
+    let text = span.text(src);
+    Span::new(span.start as usize, span.start as usize + text.trim_end().len())
+}
+
+fn starts_with_using(script: &Script, instr: &Instruction, src: &str) -> bool {
+    instr.kind == InstructionKind::Sql
+        && script
+            .significant(instr)
+            .next()
+            .is_some_and(|t| t.kind == TokenKind::Word && t.span.text(src).eq_ignore_ascii_case("USING"))
+}
+
+/// Replaces `span` by `lines`, each on its own line at the indentation of the original.
+fn replace_lines(src: &str, span: Span, lines: &[String], line_ending: LineEnding) -> Edit {
+    let start = span.start as usize;
+    let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
+    let before = &src[line_start..start];
+    let indent = if before.trim().is_empty() { before } else { "" };
+    let separator = format!("{}{indent}", line_ending.as_str());
+    let mut text = lines.join(&separator);
+    let end = span.end as usize;
+    let rest_of_line = src[end..].split('\n').next().unwrap_or("");
+    if !rest_of_line.trim().is_empty() {
+        // Meta-commands end at the end of the line: whatever followed moves to the next one.
+        text.push_str(&separator);
+    }
+    Edit::replace(span, text)
+}
+
+/// Converts BTEQ text with `\n` line endings (for tests).
+#[cfg(test)]
+pub fn convert_bteq(src: &str) -> ScriptOutput {
+    convert_script(src, LineEnding::Lf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn untouched_text_is_copied_byte_for_byte() {
+        let src = "/* banner */\n\nSELECT a -- keep\n  FROM t;   \n\n-- end\n";
+        assert_eq!(convert_bteq(src).text, src);
+    }
+
+    #[test]
+    fn converted_lines_keep_indentation_and_crlf() {
+        let out = convert_script("\t.IF ERRORCODE <> 0 THEN .QUIT 8\r\nSELECT 1;\r\n", LineEnding::CrLf);
+        assert_eq!(out.text, "\t\\if :ERROR <> 0\r\n\t  \\exit 8\r\n\t\\endif\r\nSELECT 1;\r\n");
+    }
+
+    #[test]
+    fn commands_sharing_a_line_are_split() {
+        let out = convert_bteq(".SET WIDTH 100; .SET TITLEDASHES OFF\n");
+        assert_eq!(out.text, "\\rset width 100\n \\rset titledashes off\n");
+    }
+
+    #[test]
+    fn trailing_comment_after_a_command_moves_to_the_next_line() {
+        let out = convert_bteq(".SET WIDTH 100; /* wide */\n");
+        assert_eq!(out.text, "\\rset width 100\n /* wide */\n");
+    }
+
+    #[test]
+    fn missing_semicolon_inside_an_if_action() {
+        let out = convert_bteq(".IF ERRORCODE <> 0 THEN CALL log_failure('x')");
+        assert_eq!(out.text, "\\if :ERROR <> 0\n  CALL log_failure('x');\n\\endif");
+    }
+
+    #[test]
+    fn rsql_meta_commands_are_left_alone() {
+        let src = "\\if :ERROR <> 0\n  \\exit 8\n\\endif\n-- rsqlmig: BQ003 x\n";
+        assert_eq!(convert_bteq(src).text, src);
+    }
+}

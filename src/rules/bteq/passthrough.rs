@@ -1,0 +1,129 @@
+//! BQ060–BQ065: commands RSQL has under another spelling.
+
+use crate::convert::context::{Command, ConvertContext, Output};
+use crate::diagnostic::Severity;
+use crate::rules::{Rule, RuleKind};
+use crate::syntax::command::parse_file_spec;
+
+pub const OS_COMMAND: Rule = Rule {
+    code: "BQ060",
+    name: "os-command",
+    kind: RuleKind::Convert,
+    severity: Severity::Info,
+    summary: "`.OS cmd` becomes `\\os cmd`",
+    doc: "RSQL's `\\os` (an alias of psql's `\\!`) runs a shell command like BTEQ's `.OS`. The \
+command text is kept byte for byte; a Windows command (`del C:\\…`) still needs a Linux \
+replacement on the RSQL host.\n\nBefore:\n```\n.OS rm ${DIR}/x.csv;\n```\nAfter:\n```\n\\os rm \
+${DIR}/x.csv\n```",
+};
+
+pub const HANG: Rule = Rule {
+    code: "BQ061",
+    name: "hang-sleep",
+    kind: RuleKind::Convert,
+    severity: Severity::Info,
+    summary: "`.HANG n` becomes `\\os sleep n`",
+    doc: "RSQL has no pause command; the shell's `sleep` waits the same number of seconds.\n\n\
+Before:\n```\n.HANG 30\n```\nAfter:\n```\n\\os sleep 30\n```",
+};
+
+pub const REMARK: Rule = Rule {
+    code: "BQ062",
+    name: "remark",
+    kind: RuleKind::Convert,
+    severity: Severity::Info,
+    summary: "`.REMARK 'text'` becomes `\\remark 'text'` (same `//` line breaks)",
+    doc: "RSQL's `\\remark` prints text like BTEQ's `.REMARK`, with `//` as a line break.\n\n\
+Before:\n```\n.REMARK 'Step 1 done//next'\n```\nAfter:\n```\n\\remark 'Step 1 done//next'\n```",
+};
+
+pub const RUN_FILE: Rule = Rule {
+    code: "BQ063",
+    name: "run-file",
+    kind: RuleKind::Convert,
+    severity: Severity::Info,
+    summary: "`.RUN FILE=f [SKIP=n]` becomes `\\run file=f [skip=n]`; the included file must be converted too",
+    doc: "RSQL's `\\run` mirrors BTEQ's `.RUN`, `SKIP` included. A name with a comma, semicolon \
+or blank is quoted. The file it reads is BTEQ and needs converting as well (logon includes are \
+handled by BQ002).\n\nBefore:\n```\n.RUN FILE=common_steps.btq\n```\nAfter:\n```\n\\run \
+file=common_steps.btq\n```",
+};
+
+pub const DATABASE_COMMAND: Rule = Rule {
+    code: "BQ065",
+    name: "database-command",
+    kind: RuleKind::Convert,
+    severity: Severity::Info,
+    summary: "The dot form `.DATABASE db` becomes `SET search_path TO db;`",
+    doc: "A Teradata database is a Redshift schema; unqualified names resolve through the \
+search path.\n\nBefore:\n```\n.DATABASE ${TGT_DB}\n```\nAfter:\n```\nSET search_path TO ${TGT_DB};\n```",
+};
+
+pub fn os(_cx: &mut ConvertContext, cmd: &Command) -> Output {
+    Output::Lines(vec![format!("\\os {}", cmd.args).trim_end().to_string()])
+}
+
+pub fn hang(_cx: &mut ConvertContext, cmd: &Command) -> Output {
+    Output::Lines(vec![format!("\\os sleep {}", cmd.args)])
+}
+
+pub fn remark(_cx: &mut ConvertContext, cmd: &Command) -> Output {
+    Output::Lines(vec![format!("\\remark {}", cmd.args).trim_end().to_string()])
+}
+
+pub fn run_file(cx: &mut ConvertContext, cmd: &Command) -> Output {
+    let Some(spec) = parse_file_spec(cmd.args) else {
+        return Output::Lines(cx.action_item(
+            RUN_FILE.code,
+            Severity::Warning,
+            cmd.span,
+            ".RUN not understood: convert it by hand",
+        ));
+    };
+    let needs_quotes = !spec.name.starts_with(['\'', '"'])
+        && spec.name.contains([',', ';', ' ']);
+    let name = if needs_quotes {
+        format!("'{}'", spec.name)
+    } else {
+        spec.name.to_string()
+    };
+    let mut line = format!("\\run file={name}");
+    for (key, value) in &spec.options {
+        match value {
+            Some(v) => line.push_str(&format!(" {}={v}", key.to_ascii_lowercase())),
+            None => line.push_str(&format!(" {}", key.to_ascii_lowercase())),
+        }
+    }
+    cx.report(
+        RUN_FILE.code,
+        Severity::Info,
+        cmd.span,
+        format!("{} is run by RSQL now: convert it too", spec.name),
+    );
+    Output::Lines(vec![line])
+}
+
+pub fn database(_cx: &mut ConvertContext, cmd: &Command) -> Output {
+    Output::Lines(vec![format!("SET search_path TO {};", cmd.args)])
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::convert::script::convert_bteq;
+
+    #[test]
+    fn renamed_commands() {
+        let out = convert_bteq(".OS rm ${DIR}/x.csv;\n.os echo \"error text\"\n.HANG 30\n.REMARK 'Step 1 done//next'\n.DATABASE ${TGT_DB}\n");
+        assert_eq!(
+            out.text,
+            "\\os rm ${DIR}/x.csv\n\\os echo \"error text\"\n\\os sleep 30\n\\remark 'Step 1 done//next'\nSET search_path TO ${TGT_DB};\n"
+        );
+    }
+
+    #[test]
+    fn run_file_keeps_skip_and_quotes_odd_names() {
+        let out = convert_bteq("SELECT 1;\n.RUN FILE=steps.btq SKIP=2\n.run file=a b.btq\n");
+        assert!(out.text.contains("\\run file=steps.btq skip=2\n"), "{}", out.text);
+        assert_eq!(out.diagnostics[0].code, "BQ063");
+    }
+}

@@ -1,0 +1,131 @@
+//! BQ080–BQ083: how BTEQ splits requests, where RSQL would split them differently.
+
+use crate::convert::context::ConvertContext;
+use crate::diagnostic::{Edit, Severity};
+use crate::rules::{Rule, RuleKind};
+use crate::syntax::script::ProblemKind;
+
+pub const SEMICOLON_BEFORE_COMMENT: Rule = Rule {
+    code: "BQ080",
+    name: "semicolon-before-comment",
+    kind: RuleKind::Convert,
+    severity: Severity::Warning,
+    summary: "`;` followed by `-- comment` does not end a BTEQ request: the next lines joined it",
+    doc: "BTEQ ends a request only at a `;` that is the last non-blank character of a line, so \
+`DELETE FROM t; -- rerun` sends the following statement in the same request (one transaction). \
+RSQL ends the statement at the `;`. The text is kept; check whether the statements were meant \
+to run together, and wrap them in `BEGIN; … COMMIT;` if so.\n\nBefore:\n```\nDELETE FROM t; -- \
+rerun-safe\nINSERT INTO t SELECT * FROM s;\n```\nAfter: unchanged, with a warning on the `;`.",
+};
+
+pub const MISSING_FINAL_SEMICOLON: Rule = Rule {
+    code: "BQ081",
+    name: "missing-final-semicolon",
+    kind: RuleKind::Convert,
+    severity: Severity::Info,
+    summary: "The last request of a script gets the `;` BTEQ let it omit",
+    doc: "BTEQ submits a final request without `;` at end of input; RSQL's behaviour there is \
+not documented, so the terminator is added.\n\nBefore:\n```\nSELECT COUNT(*) FROM t\n```\nAfter:\n\
+```\nSELECT COUNT(*) FROM t;\n```",
+};
+
+pub const DOT_LINE_IN_REQUEST: Rule = Rule {
+    code: "BQ082",
+    name: "dot-line-in-request",
+    kind: RuleKind::Convert,
+    severity: Severity::Warning,
+    summary: "A `.COMMAND` line inside an open request is SQL text to BTEQ: probably a missing `;` before it",
+    doc: "A dot-command is recognised only at the start of an instruction; while a request is \
+still open (no line-final `;` yet), BTEQ sends the line to the database as part of the SQL, \
+where it fails. The text is kept as BTEQ would run it; add the missing `;`.\n\nBefore:\n```\n\
+SELECT 1\n.IF ERRORCODE <> 0 THEN .QUIT 8\n```\nAfter: unchanged, with a warning on the `.IF` line.",
+};
+
+pub const UNTERMINATED_TEXT: Rule = Rule {
+    code: "BQ083",
+    name: "unterminated-text",
+    kind: RuleKind::Convert,
+    severity: Severity::Error,
+    summary: "An unterminated string, quoted name or block comment makes the file unconvertible",
+    doc: "Everything after the opening quote or `/*` would be swallowed, so no conversion can \
+be trusted. The file is reported with the position of the opening character and no output is \
+written.\n\nBefore:\n```\nSELECT 'abc FROM t;\n```\nAfter: (no output) `error BQ083: string \
+never closed`",
+};
+
+pub const UNTERMINATED_HEREDOC: Rule = Rule {
+    code: "BQ084",
+    name: "unterminated-heredoc",
+    kind: RuleKind::Convert,
+    severity: Severity::Error,
+    summary: "A shell heredoc whose delimiter line never comes makes the file unconvertible",
+    doc: "The shell would feed the rest of the file to the command, so where the BTEQ ends is \
+unknown. The file is reported at the `<<` and no output is written.\n\nBefore:\n```\nbteq <<EOF\n\
+.QUIT 0\n```\nAfter: (no output) `error BQ084: heredoc never closed: no line `EOF` after it`",
+};
+
+pub const SHELL_WITHOUT_BTEQ: Rule = Rule {
+    code: "BQ085",
+    name: "shell-without-bteq",
+    kind: RuleKind::Convert,
+    severity: Severity::Info,
+    summary: "A shell script with no BTEQ heredoc is copied unchanged",
+    doc: "Shell scripts around the jobs (parameter files, wrappers, already converted RSQL jobs) \
+are kept in the output tree as they are, so converting a converted tree changes nothing.\n\n\
+Before:\n```\nrsql -h $HOST -U $USER -d $DB <<EOF\n\\exit 0\nEOF\n```\nAfter: unchanged.",
+};
+
+/// Reports the parser's problems; returns the edits that fix what can be fixed.
+pub fn syntax_problems(cx: &mut ConvertContext) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    for problem in cx.script.problems.clone() {
+        match problem.kind {
+            ProblemKind::SemicolonBeforeLineComment => cx.report(
+                SEMICOLON_BEFORE_COMMENT.code,
+                Severity::Warning,
+                problem.span,
+                "`;` followed by `--` does not end the BTEQ request: the next statement ran in the same request, RSQL runs it separately",
+            ),
+            ProblemKind::MissingFinalSemicolon => {
+                cx.report(
+                    MISSING_FINAL_SEMICOLON.code,
+                    Severity::Info,
+                    problem.span,
+                    "last request had no `;`: added",
+                );
+                edits.push(Edit::insert(problem.span.start as usize, ";"));
+            }
+            ProblemKind::DotLineInsideRequest => cx.report(
+                DOT_LINE_IN_REQUEST.code,
+                Severity::Warning,
+                problem.span,
+                "this line is inside an open SQL request, so BTEQ sends it as SQL: is a `;` missing on the line before?",
+            ),
+            ProblemKind::UnterminatedString => cx.report(UNTERMINATED_TEXT.code, Severity::Error, problem.span, "string never closed"),
+            ProblemKind::UnterminatedQuotedIdent => cx.report(UNTERMINATED_TEXT.code, Severity::Error, problem.span, "quoted name never closed"),
+            ProblemKind::UnterminatedComment => cx.report(UNTERMINATED_TEXT.code, Severity::Error, problem.span, "block comment never closed"),
+        }
+    }
+    edits
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::convert::script::convert_bteq;
+
+    fn codes(src: &str) -> Vec<&'static str> {
+        convert_bteq(src).diagnostics.iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn request_splitting_hazards_are_reported() {
+        assert_eq!(codes("DELETE FROM t; -- x\nSELECT 1;\n"), vec!["BQ080"]);
+        assert_eq!(codes("SELECT 1\n.QUIT 8\n"), vec!["BQ082", "BQ081"]);
+        assert_eq!(codes("SELECT 'x;\n"), vec!["BQ083"]);
+    }
+
+    #[test]
+    fn final_semicolon_is_added() {
+        assert_eq!(convert_bteq("SELECT 1;\nSELECT 2\n").text, "SELECT 1;\nSELECT 2;\n");
+    }
+}
