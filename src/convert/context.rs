@@ -73,19 +73,25 @@ pub struct ConvertContext<'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// Spans holding passwords: never copied into any output.
     pub secrets: Vec<Span>,
+    /// The passwords among `secrets` that sit in comments (an old `.LOGON` commented out):
+    /// the converter masks them in place.
+    pub comment_secrets: Vec<Span>,
     /// Label renames and `.GOTO` targets (see `rules::bteq::goto`).
     pub labels: crate::rules::bteq::goto::LabelPlan,
     /// The mode of the `.EXPORT` in effect, so its `.EXPORT RESET` converts the same way.
     pub export_active: Option<crate::rules::bteq::export::ExportKind>,
     /// An `.IMPORT` was seen and its `USING` request has not come yet.
     pub import_pending: bool,
-    /// Set while converting the action of an `.IF … THEN`: the condition, when known.
+    /// Set while converting the action of an `.IF ... THEN`: the condition, when known.
     pub enclosing_condition: Option<crate::syntax::command::Condition>,
 }
 
 impl<'a> ConvertContext<'a> {
     pub fn new(src: &'a str, script: &'a Script, line_ending: LineEnding) -> Self {
-        let secrets = find_secrets(src, script);
+        let comment_secrets = find_comment_secrets(src, script);
+        let mut secrets = find_secrets(src, script);
+        secrets.extend(&comment_secrets);
+        secrets.sort();
         let labels = crate::rules::bteq::goto::LabelPlan::new(src, script);
         ConvertContext {
             src,
@@ -93,6 +99,7 @@ impl<'a> ConvertContext<'a> {
             line_ending,
             diagnostics: Vec::new(),
             secrets,
+            comment_secrets,
             labels,
             export_active: None,
             import_pending: false,
@@ -143,6 +150,28 @@ pub fn marker(code: &str, message: &str) -> String {
 /// Each line of `text` behind `-- `.
 pub fn commented(text: &str) -> impl Iterator<Item = String> + '_ {
     text.lines().map(|l| format!("-- {}", l.trim_end()))
+}
+
+/// Passwords of `.LOGON` lines inside comments (`/* .LOGON tdp/user,pw; */`).
+fn find_comment_secrets(src: &str, script: &Script) -> Vec<Span> {
+    let mut secrets = Vec::new();
+    for tok in script.tokens.iter().filter(|t| t.kind.is_comment()) {
+        let text = tok.span.text(src);
+        let mut line_start = tok.span.start as usize;
+        for line in text.split_inclusive('\n') {
+            let body = line.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '/' | '*' | '.'));
+            let lead = line.len() - body.len();
+            if body.len() > 6 && body[..6].eq_ignore_ascii_case("logon ") {
+                let args_start = line_start + lead + 6;
+                let args = &src[args_start..line_start + line.trim_end().len()];
+                if let Some(r) = logon_password(args) {
+                    secrets.push(Span::new(args_start + r.start, args_start + r.end));
+                }
+            }
+            line_start += line.len();
+        }
+    }
+    secrets
 }
 
 /// Passwords in `.LOGON` arguments and whole `.LOGDATA` arguments.

@@ -92,6 +92,7 @@ pub fn convert_parsed(src: &str, script: &Script, line_ending: LineEnding) -> Sc
         }
         i += 1;
     }
+    edits.extend(cx.comment_secrets.iter().map(|s| Edit::replace(*s, "********")));
     edits.append(&mut pending);
     let (text, _overlaps) = apply_edits(src, &mut edits);
     debug_assert!(_overlaps.is_empty(), "conversion edits overlap");
@@ -103,7 +104,7 @@ pub fn convert_parsed(src: &str, script: &Script, line_ending: LineEnding) -> Sc
     }
 }
 
-/// The converted lines of the action of a one-line `.IF … THEN`.
+/// The converted lines of the action of a one-line `.IF ... THEN`.
 fn action_lines(
     cx: &mut ConvertContext,
     action: &Instruction,
@@ -215,6 +216,12 @@ mod tests {
     fn missing_semicolon_inside_an_if_action() {
         let out = convert_bteq(".IF ERRORCODE <> 0 THEN CALL log_failure('x')");
         assert_eq!(out.text, "\\if :ERROR <> 0\n  CALL log_failure('x');\n\\endif");
+    }
+
+    #[test]
+    fn passwords_in_commented_out_logons_are_masked() {
+        let out = convert_bteq("/*\n.LOGON tdp/u,Secr3t!;\n*/\n-- .logon h/u, pw2\nSELECT 1;\n");
+        assert_eq!(out.text, "/*\n.LOGON tdp/u,********;\n*/\n-- .logon h/u, ********\nSELECT 1;\n");
     }
 
     #[test]

@@ -10,12 +10,12 @@ pub const EXPORT_REPORT: Rule = Rule {
     name: "export-report",
     kind: RuleKind::Convert,
     severity: Severity::Info,
-    summary: "`.EXPORT [REPORT] FILE=f` … `.EXPORT RESET` become `\\export report file=f` … `\\export reset`",
+    summary: "`.EXPORT [REPORT] FILE=f` ... `.EXPORT RESET` become `\\export report file=f` ... `\\export reset`",
     doc: "RSQL's `\\export report` writes query results to a file as BTEQ's report mode does \
 (no mode keyword also means REPORT). The file name is kept as written, shell placeholders \
 included. `LIMIT=`, `OPEN` and `CLOSE` options have no RSQL form and are flagged.\n\nBefore:\n\
-```\n.EXPORT FILE = /data/out/y.csv;\nSELECT …;\n.EXPORT RESET\n```\nAfter:\n```\n\\export report \
-file=/data/out/y.csv\nSELECT …;\n\\export reset\n```",
+```\n.EXPORT FILE = /data/out/y.csv;\nSELECT ...;\n.EXPORT RESET\n```\nAfter:\n```\n\\export report \
+file=/data/out/y.csv\nSELECT ...;\n\\export reset\n```",
 };
 
 pub const EXPORT_DATA: Rule = Rule {
@@ -25,13 +25,13 @@ pub const EXPORT_DATA: Rule = Rule {
     severity: Severity::Warning,
     summary: "`.EXPORT DATA|INDICDATA|DIF` has no RSQL counterpart: action item to UNLOAD to S3",
     doc: "Record-mode exports write Teradata's binary layout, which nothing in RSQL produces. \
-The command is kept as an action item that names the replacement: `UNLOAD ('select …') TO \
-'s3://…' IAM_ROLE …` (or `\\o file` with `\\pset format unaligned` for text). The matching \
+The command is kept as an action item that names the replacement: `UNLOAD ('select ...') TO \
+'s3://...' IAM_ROLE ...` (or `\\o file` with `\\pset format unaligned` for text). The matching \
 `.EXPORT RESET` is commented out with it. A job that hands the file to another job needs the \
-hand-off moved to S3 too.\n\nBefore:\n```\n.EXPORT DATA FILE=/sched/BTCH_KEY.txt\nSELECT …;\n\
+hand-off moved to S3 too.\n\nBefore:\n```\n.EXPORT DATA FILE=/sched/BTCH_KEY.txt\nSELECT ...;\n\
 .EXPORT RESET\n```\nAfter:\n```\n-- rsqlmig: BQ051 .EXPORT DATA has no RSQL counterpart: write \
-the rows with UNLOAD ('select …') TO 's3://…' IAM_ROLE …\n-- .EXPORT DATA FILE=/sched/BTCH_KEY.txt\n\
-SELECT …;\n-- rsqlmig: BQ051 .EXPORT RESET ends the DATA export above\n-- .EXPORT RESET\n```",
+the rows with UNLOAD ('select ...') TO 's3://...' IAM_ROLE ...\n-- .EXPORT DATA FILE=/sched/BTCH_KEY.txt\n\
+SELECT ...;\n-- rsqlmig: BQ051 .EXPORT RESET ends the DATA export above\n-- .EXPORT RESET\n```",
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,7 +53,7 @@ pub fn export(cx: &mut ConvertContext, cmd: &Command) -> Output {
                 EXPORT_DATA.code,
                 Severity::Warning,
                 cmd.span,
-                format!(".EXPORT {mode} has no RSQL counterpart: write the rows with UNLOAD ('select …') TO 's3://…' IAM_ROLE …"),
+                format!(".EXPORT {mode} has no RSQL counterpart: write the rows with UNLOAD ('select ...') TO 's3://...' IAM_ROLE ..."),
             ))
         }
         _ => report(cx, cmd, mode == "REPORT"),

@@ -18,8 +18,8 @@ pub const GOTO_LABEL: Rule = Rule {
     severity: Severity::Info,
     summary: "`.GOTO L` / `.LABEL L` become `\\goto L` / `\\label L`",
     doc: "Both languages jump forward only, so the commands map one to one; the trailing `;` \
-is dropped.\n\nBefore:\n```\n.IF ERRORCODE <> 0 THEN .GOTO ERRORS\n…\n.label ERRORS;\n```\nAfter:\n\
-```\n\\if :ERROR <> 0\n  \\goto ERRORS\n\\endif\n…\n\\label ERRORS\n```",
+is dropped.\n\nBefore:\n```\n.IF ERRORCODE <> 0 THEN .GOTO ERRORS\n...\n.label ERRORS;\n```\nAfter:\n\
+```\n\\if :ERROR <> 0\n  \\goto ERRORS\n\\endif\n...\n\\label ERRORS\n```",
 };
 
 pub const LABEL_RENAMED: Rule = Rule {
@@ -29,7 +29,7 @@ pub const LABEL_RENAMED: Rule = Rule {
     severity: Severity::Info,
     summary: "A reused label name is renamed per occurrence so each `\\goto` reaches the next one, as in BTEQ",
     doc: "BTEQ searches forward for the next `.LABEL` of a name, so one name can serve many \
-jumps. The second and later occurrences become `NAME_2`, `NAME_3`, … (a free name), and every \
+jumps. The second and later occurrences become `NAME_2`, `NAME_3`, ... (a free name), and every \
 `\\goto` is pointed at the occurrence BTEQ would have reached.\n\nBefore:\n```\n.IF ACTIVITYCOUNT \
 = 0 THEN .GOTO ok\nDROP TABLE a;\n.label ok\n.IF ACTIVITYCOUNT = 0 THEN .GOTO ok\nDROP TABLE b;\n\
 .label ok\n```\nAfter:\n```\n\\if :ACTIVITYCOUNT = 0\n  \\goto ok\n\\endif\nDROP TABLE a;\n\\label \

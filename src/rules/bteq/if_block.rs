@@ -1,4 +1,4 @@
-//! BQ020–BQ023: `.IF … THEN`, `.IF/.ELSEIF/.ELSE/.ENDIF` become RSQL `\if` blocks.
+//! BQ020–BQ023: `.IF ... THEN`, `.IF/.ELSEIF/.ELSE/.ENDIF` become RSQL `\if` blocks.
 
 use crate::convert::context::{Command, ConvertContext, Output};
 use crate::diagnostic::Severity;
@@ -12,9 +12,9 @@ pub const IF_BLOCK: Rule = Rule {
     name: "if-block",
     kind: RuleKind::Convert,
     severity: Severity::Info,
-    summary: "`.IF cond THEN action` becomes an `\\if … \\endif` block; `.ELSEIF/.ELSE/.ENDIF` map one to one",
+    summary: "`.IF cond THEN action` becomes an `\\if ... \\endif` block; `.ELSEIF/.ELSE/.ENDIF` map one to one",
     doc: "RSQL's `\\if` takes a whole block, so BTEQ's one-line form becomes three lines with the \
-converted action inside; the action may be a command (`.GOTO`, `.QUIT`, `.RUN`…) or an SQL \
+converted action inside; the action may be a command (`.GOTO`, `.QUIT`, `.RUN`...) or an SQL \
 request. ERRORCODE tests against 0 use `:ERROR`, as the framework's own job scripts do; \
 ACTIVITYCOUNT tests use `:ACTIVITYCOUNT` with the same operator (`!=`, `^=`, `~=` become `<>`). \
 BTEQ's parentheses around each test are dropped and `NOT` is folded into the operator.\n\n\
@@ -27,9 +27,9 @@ pub const ERRORCODE_SQLSTATE: Rule = Rule {
     name: "errorcode-sqlstate",
     kind: RuleKind::Convert,
     severity: Severity::Warning,
-    summary: "`ERRORCODE = n` (n ≠ 0) becomes a test of the SQLSTATE Redshift raises for that error (approximate)",
+    summary: "`ERRORCODE = n` (n != 0) becomes a test of the SQLSTATE Redshift raises for that error (approximate)",
     doc: "RSQL's `:ERRORCODE` is a SQLSTATE string, not a Teradata error number. Known codes map \
-to their SQLSTATE (3807 → `42P01`, 3803 → `42P07`, 3706 → `42601`, 2801 → `23505`, …); others to \
+to their SQLSTATE (3807 -> `42P01`, 3803 -> `42P07`, 3706 -> `42601`, 2801 -> `23505`, ...); others to \
 Redshift's catch-all `XX000`. Redshift reports many failures as `XX000`, so each mapping is \
 flagged for review. For the common \"ignore a missing table before DROP\" idiom consider `DROP \
 TABLE IF EXISTS`.\n\nBefore:\n```\n.IF ERRORCODE = 3807 THEN .GOTO NEXT1\n```\nAfter:\n```\n\
@@ -43,7 +43,7 @@ pub const ERRORLEVEL_APPROXIMATION: Rule = Rule {
     severity: Severity::Warning,
     summary: "`ERRORLEVEL` tests become `:ERROR` tests (the last statement, not the highest severity so far)",
     doc: "ERRORLEVEL is the highest severity seen in the whole run and never resets; RSQL has no \
-readable counterpart. A test for \"some error\" (`<> 0`, `> n`, `>= n` with n ≤ 8) becomes \
+readable counterpart. A test for \"some error\" (`<> 0`, `> n`, `>= n` with n <= 8) becomes \
 `:ERROR <> 0` and a test for \"no error\" becomes `:ERROR = 0`, which look only at the last \
 statement. Flagged: check that every failing statement is tested.\n\nBefore:\n```\n.IF \
 ERRORLEVEL <> 0 THEN .GOTO EXITERR\n```\nAfter:\n```\n\\if :ERROR <> 0\n  \\goto EXITERR\n\\endif\n```",

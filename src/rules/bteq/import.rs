@@ -10,20 +10,20 @@ pub const IMPORT_USING: Rule = Rule {
     name: "import-using",
     kind: RuleKind::Convert,
     severity: Severity::Warning,
-    summary: "`.IMPORT`, `.REPEAT`, `.PACK` and the `USING (…)` request they feed are kept as action items (COPY from S3, or RSQL variables)",
+    summary: "`.IMPORT`, `.REPEAT`, `.PACK` and the `USING (...)` request they feed are kept as action items (COPY from S3, or RSQL variables)",
     doc: "Redshift has no `COPY FROM STDIN` and RSQL cannot feed file rows to a parameterised \
 request, so the whole construct is commented out. Bulk loads (`.REPEAT *`) become `COPY t FROM \
-'s3://…' IAM_ROLE … DELIMITER '|'`; a single key read from a file becomes an RSQL variable or a \
+'s3://...' IAM_ROLE ... DELIMITER '|'`; a single key read from a file becomes an RSQL variable or a \
 control-table lookup. The `USING` request is never left active: its `:name` host variables would \
 be read as RSQL variables.\n\nBefore:\n```\n.IMPORT VARTEXT '|' FILE = '${plano}'\n.REPEAT *\nUSING \
 (c1 VARCHAR(4))\nINSERT INTO t VALUES (:c1);\n```\nAfter:\n```\n-- rsqlmig: BQ052 .IMPORT has no \
-RSQL counterpart: load the file with COPY … FROM 's3://…' IAM_ROLE …\n-- .IMPORT VARTEXT '|' FILE \
-= '${plano}'\n-- rsqlmig: BQ052 .REPEAT has no RSQL counterpart: …\n-- .REPEAT *\n-- rsqlmig: \
-BQ052 USING request reads .IMPORT host variables: …\n-- USING (c1 VARCHAR(4))\n-- INSERT INTO t \
+RSQL counterpart: load the file with COPY ... FROM 's3://...' IAM_ROLE ...\n-- .IMPORT VARTEXT '|' FILE \
+= '${plano}'\n-- rsqlmig: BQ052 .REPEAT has no RSQL counterpart: ...\n-- .REPEAT *\n-- rsqlmig: \
+BQ052 USING request reads .IMPORT host variables: ...\n-- USING (c1 VARCHAR(4))\n-- INSERT INTO t \
 VALUES (:c1);\n```",
 };
 
-const HINT: &str = "load the file with COPY … FROM 's3://…' IAM_ROLE … (bulk) or set an RSQL variable (single row)";
+const HINT: &str = "load the file with COPY ... FROM 's3://...' IAM_ROLE ... (bulk) or set an RSQL variable (single row)";
 
 /// `.IMPORT`, `.REPEAT`, `.PACK`.
 pub fn import_command(cx: &mut ConvertContext, cmd: &Command) -> Output {
@@ -38,7 +38,7 @@ pub fn import_command(cx: &mut ConvertContext, cmd: &Command) -> Output {
     ))
 }
 
-/// A request starting with `USING (…)`.
+/// A request starting with `USING (...)`.
 pub fn using_request(cx: &mut ConvertContext, span: Span) -> Vec<String> {
     let message = if cx.import_pending {
         format!("USING request reads .IMPORT host variables: {HINT}")

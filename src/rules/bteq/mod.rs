@@ -1,4 +1,4 @@
-//! Conversion rules for BTEQ commands (codes `BQ…`).
+//! Conversion rules for BTEQ commands (codes `BQ...`).
 
 pub mod comments;
 pub mod export;
@@ -63,7 +63,7 @@ pub struct Position {
     pub script_has_logon: bool,
 }
 
-/// Converts one dot-command (not the `.IF … THEN` pairing, which the converter assembles).
+/// Converts one dot-command (not the `.IF ... THEN` pairing, which the converter assembles).
 pub fn convert_command(cx: &mut ConvertContext, cmd: &Command, at: &Position) -> Output {
     match cmd.name.as_str() {
         "LOGON" | "LOGMECH" | "LOGDATA" => logon::logon(cx, cmd),

@@ -12,7 +12,7 @@ pub const OS_COMMAND: Rule = Rule {
     severity: Severity::Info,
     summary: "`.OS cmd` becomes `\\os cmd`",
     doc: "RSQL's `\\os` (an alias of psql's `\\!`) runs a shell command like BTEQ's `.OS`. The \
-command text is kept byte for byte; a Windows command (`del C:\\…`) still needs a Linux \
+command text is kept byte for byte; a Windows command (`del C:\\...`) still needs a Linux \
 replacement on the RSQL host.\n\nBefore:\n```\n.OS rm ${DIR}/x.csv;\n```\nAfter:\n```\n\\os rm \
 ${DIR}/x.csv\n```",
 };

@@ -11,7 +11,7 @@ pub const EXIT_CODE: Rule = Rule {
     kind: RuleKind::Convert,
     severity: Severity::Info,
     summary: "`.QUIT n` / `.EXIT n` (and dotless `QUIT n;`) become `\\exit n` with the same code",
-    doc: "Schedulers act on a job's exit code (0, 1, 2 for a re-poll, 4, 8, 12, 99, 100, 101…), \
+    doc: "Schedulers act on a job's exit code (0, 1, 2 for a re-poll, 4, 8, 12, 99, 100, 101...), \
 so a numeric code is kept exactly. The trailing `;` is dropped: RSQL meta-commands end at the end \
 of the line.\n\nBefore:\n```\n.IF ERRORCODE <> 0 THEN .QUIT 101;\n```\nAfter:\n```\n\\if :ERROR \
 <> 0\n  \\exit 101\n\\endif\n```",
@@ -39,7 +39,7 @@ pub const UNSUPPORTED_STATUS_EXIT: Rule = Rule {
     name: "quit-unsupported-status",
     kind: RuleKind::Convert,
     severity: Severity::Warning,
-    summary: "`.QUIT ACTIVITYCOUNT|WARNINGCODE|…` has no RSQL counterpart: kept as an action item before a plain `\\exit`",
+    summary: "`.QUIT ACTIVITYCOUNT|WARNINGCODE|...` has no RSQL counterpart: kept as an action item before a plain `\\exit`",
     doc: "Status values other than ERRORCODE and ERRORLEVEL cannot be an RSQL exit code. The \
 script still stops there (`\\exit`, code 0), and the original is kept as an action item so the \
 intended code can be rebuilt, e.g. with `\\if :ACTIVITYCOUNT = 0`.\n\nBefore:\n```\n.QUIT \

@@ -14,7 +14,7 @@ pub const SEMICOLON_BEFORE_COMMENT: Rule = Rule {
     doc: "BTEQ ends a request only at a `;` that is the last non-blank character of a line, so \
 `DELETE FROM t; -- rerun` sends the following statement in the same request (one transaction). \
 RSQL ends the statement at the `;`. The text is kept; check whether the statements were meant \
-to run together, and wrap them in `BEGIN; … COMMIT;` if so.\n\nBefore:\n```\nDELETE FROM t; -- \
+to run together, and wrap them in `BEGIN; ... COMMIT;` if so.\n\nBefore:\n```\nDELETE FROM t; -- \
 rerun-safe\nINSERT INTO t SELECT * FROM s;\n```\nAfter: unchanged, with a warning on the `;`.",
 };
 

@@ -1,4 +1,4 @@
-//! BQ040–BQ043: `.SET …` (and the same settings without `SET`: `.WIDTH 120`, `.maxerror 1`).
+//! BQ040–BQ043: `.SET ...` (and the same settings without `SET`: `.WIDTH 120`, `.maxerror 1`).
 
 use crate::convert::context::{Command, ConvertContext, Output};
 use crate::diagnostic::Severity;
@@ -29,8 +29,8 @@ becomes its own `\\rset` with the SQLSTATE of reference table §3.4 (`XX000` whe
 flagged because Redshift reports many failures as `XX000`. `UNKNOWN` (every other code) has no \
 RSQL form and is kept as an action item. Where the setting only tolerates a missing table before \
 a DROP, `DROP TABLE IF EXISTS` is the better rewrite.\n\nBefore:\n```\n.errorlevel (3807,2652) \
-severity 0\n```\nAfter:\n```\n-- rsqlmig: BQ041 Teradata codes mapped to SQLSTATEs (3807 → 42P01, \
-2652 → XX000): check that Redshift raises them\n-- .errorlevel (3807,2652) severity 0\n\\rset \
+severity 0\n```\nAfter:\n```\n-- rsqlmig: BQ041 Teradata codes mapped to SQLSTATEs (3807 -> 42P01, \
+2652 -> XX000): check that Redshift raises them\n-- .errorlevel (3807,2652) severity 0\n\\rset \
 errorlevel 42P01 severity 0\n\\rset errorlevel XX000 severity 0\n```",
 };
 
@@ -53,12 +53,12 @@ pub const SETTING_NO_EQUIVALENT: Rule = Rule {
     name: "setting-no-equivalent",
     kind: RuleKind::Convert,
     severity: Severity::Warning,
-    summary: "Settings RSQL cannot reproduce (SEPARATOR, NULL, RECORDMODE, RETLIMIT, FOLDLINE, SIDETITLES, SESSION TRANSACTION ANSI, …) become action items with a hint",
+    summary: "Settings RSQL cannot reproduce (SEPARATOR, NULL, RECORDMODE, RETLIMIT, FOLDLINE, SIDETITLES, SESSION TRANSACTION ANSI, ...) become action items with a hint",
     doc: "Report layout, record mode, row limits and ANSI transaction mode change what a job \
 writes or commits, so they are not dropped silently: each is kept as an action item that says \
-what to use instead (`\\pset fieldsep`, `UNLOAD … DELIMITER`, `LIMIT n`, explicit `BEGIN; … \
+what to use instead (`\\pset fieldsep`, `UNLOAD ... DELIMITER`, `LIMIT n`, explicit `BEGIN; ... \
 COMMIT;`).\n\nBefore:\n```\n.SET SEPARATOR '|'\n```\nAfter:\n```\n-- rsqlmig: BQ043 .SET \
-SEPARATOR has no RSQL counterpart: use \\pset fieldsep with \\pset format unaligned, or UNLOAD … \
+SEPARATOR has no RSQL counterpart: use \\pset fieldsep with \\pset format unaligned, or UNLOAD ... \
 DELIMITER\n-- .SET SEPARATOR '|'\n```",
 };
 
@@ -93,7 +93,7 @@ fn handling(setting: &str, value: &str) -> Handling {
             Handling::Dropped("it only changes what BTEQ echoes; RSQL writes results to the job log")
         }
         "SESSION" if value.starts_with("TRANSACTION") && value.contains("ANSI") => {
-            Handling::NoEquivalent("RSQL commits each statement on its own; wrap each unit of work in BEGIN; … COMMIT;")
+            Handling::NoEquivalent("RSQL commits each statement on its own; wrap each unit of work in BEGIN; ... COMMIT;")
         }
         "SESSION" if value.starts_with("TRANSACTION") => {
             Handling::Dropped("RSQL commits each statement on its own, as BTET mode does")
@@ -104,7 +104,7 @@ fn handling(setting: &str, value: &str) -> Handling {
         "ERROROUT" => Handling::Dropped("RSQL writes errors to stderr; redirect it in the shell (2>&1)"),
         "DEFAULTS" => Handling::Dropped("RSQL starts with its default formatting"),
         "SEPARATOR" => Handling::NoEquivalent(
-            "use \\pset fieldsep with \\pset format unaligned, or UNLOAD … DELIMITER",
+            "use \\pset fieldsep with \\pset format unaligned, or UNLOAD ... DELIMITER",
         ),
         "NULL" => Handling::NoEquivalent("use \\pset null, or NVL() in the query"),
         "RECORDMODE" | "INDICDATA" => {
@@ -161,7 +161,7 @@ fn errorlevel(cx: &mut ConvertContext, cmd: &Command, value: &str, shown: &str) 
                 .collect();
             let listing = mapped
                 .iter()
-                .map(|(c, s)| format!("{c} → {s}"))
+                .map(|(c, s)| format!("{c} -> {s}"))
                 .collect::<Vec<_>>()
                 .join(", ");
             let mut lines = cx.action_item(

@@ -1,7 +1,7 @@
 //! Teradata error codes and the Redshift SQLSTATEs that stand for them (reference §3.4).
 //!
 //! RSQL reports `:ERRORCODE` as a five-character SQLSTATE, so `.IF ERRORCODE = 3807` and
-//! `.SET ERRORLEVEL 3807 …` need a mapping. It is an approximation: Redshift reports many
+//! `.SET ERRORLEVEL 3807 ...` need a mapping. It is an approximation: Redshift reports many
 //! failures as `XX000`, so every use is flagged.
 
 /// The SQLSTATE Redshift raises for a Teradata error code, when one is known.

@@ -11,7 +11,7 @@ pub const NO_EQUIVALENT: Rule = Rule {
     name: "command-no-equivalent",
     kind: RuleKind::Convert,
     severity: Severity::Warning,
-    summary: "BTEQ commands with no RSQL counterpart (`.COMPILE`, `.TSO`, `.ECHO`, …) are kept as action items",
+    summary: "BTEQ commands with no RSQL counterpart (`.COMPILE`, `.TSO`, `.ECHO`, ...) are kept as action items",
     doc: "The command is commented out with the original text so the intent can be rebuilt by \
 hand (a `.COMPILE`d stored procedure must be converted to PL/pgSQL and created with `\\i`).\n\n\
 Before:\n```\n.COMPILE FILE=proc.spl\n```\nAfter:\n```\n-- rsqlmig: BQ070 .COMPILE has no RSQL \
