@@ -73,8 +73,8 @@ pub struct ConvertContext<'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// Spans holding passwords: never copied into any output.
     pub secrets: Vec<Span>,
-    /// The passwords among `secrets` that sit in comments (an old `.LOGON` commented out):
-    /// the converter masks them in place.
+    /// The passwords among `secrets` in text that is kept (a `.LOGON` commented out, or one
+    /// swallowed by an open request): the converter masks them in place.
     pub comment_secrets: Vec<Span>,
     /// Label renames and `.GOTO` targets (see `rules::bteq::goto`).
     pub labels: crate::rules::bteq::goto::LabelPlan,
@@ -152,24 +152,37 @@ pub fn commented(text: &str) -> impl Iterator<Item = String> + '_ {
     text.lines().map(|l| format!("-- {}", l.trim_end()))
 }
 
-/// Passwords of `.LOGON` lines inside comments (`/* .LOGON tdp/user,pw; */`).
+/// Passwords of `.LOGON` lines kept as text: in a comment (`/* .LOGON tdp/user,pw; */`), in a
+/// request left open by a missing `;`, anywhere a line starts with `.LOGON` but no command is.
 fn find_comment_secrets(src: &str, script: &Script) -> Vec<Span> {
+    let commands: Vec<Span> = script
+        .instructions
+        .iter()
+        .filter(|i| i.kind == InstructionKind::DotCommand)
+        .map(|i| i.span)
+        .collect();
+    logon_line_secrets(src)
+        .into_iter()
+        .filter(|s| !commands.iter().any(|c| c.start <= s.start && s.end <= c.end))
+        .collect()
+}
+
+/// The password of every line of `text` that reads as a logon (`.LOGON h/u,pw`, `-- .logon …`,
+/// `* LOGON …`), whatever surrounds it.
+pub fn logon_line_secrets(text: &str) -> Vec<Span> {
     let mut secrets = Vec::new();
-    for tok in script.tokens.iter().filter(|t| t.kind.is_comment()) {
-        let text = tok.span.text(src);
-        let mut line_start = tok.span.start as usize;
-        for line in text.split_inclusive('\n') {
-            let body = line.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '/' | '*' | '.'));
-            let lead = line.len() - body.len();
-            if body.len() > 6 && body[..6].eq_ignore_ascii_case("logon ") {
-                let args_start = line_start + lead + 6;
-                let args = &src[args_start..line_start + line.trim_end().len()];
-                if let Some(r) = logon_password(args) {
-                    secrets.push(Span::new(args_start + r.start, args_start + r.end));
-                }
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '/' | '*' | '.'));
+        let lead = line.len() - body.len();
+        if body.len() > 6 && body.as_bytes()[..6].eq_ignore_ascii_case(b"logon ") {
+            let args_start = line_start + lead + 6;
+            let args = &text[args_start..line_start + line.trim_end().len()];
+            if let Some(r) = logon_password(args) {
+                secrets.push(Span::new(args_start + r.start, args_start + r.end));
             }
-            line_start += line.len();
         }
+        line_start += line.len();
     }
     secrets
 }

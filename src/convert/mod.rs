@@ -198,7 +198,15 @@ fn convert_shell(src: &str, line_ending: LineEnding, target: Target) -> Result<C
         edits.push(Edit::replace(heredoc.body, out.text));
         converted_any = true;
     }
-    if !converted_any {
+    // Logon lines in the shell text itself (an old inline logon, an `echo` into a BTEQ file).
+    let bodies: Vec<Span> = heredocs.iter().filter(|h| shell::is_bteq_command(&h.command)).map(|h| h.body).collect();
+    for secret in context::logon_line_secrets(src) {
+        if !bodies.iter().any(|b| b.start <= secret.start && secret.end <= b.end) {
+            edits.push(Edit::replace(secret, "********"));
+            secrets.push(secret);
+        }
+    }
+    if !converted_any && edits.is_empty() {
         diagnostics.push(Diagnostic::new(
             crate::rules::bteq::requests::SHELL_WITHOUT_BTEQ.code,
             Severity::Info,
@@ -207,14 +215,15 @@ fn convert_shell(src: &str, line_ending: LineEnding, target: Target) -> Result<C
         ));
         return Ok((Status::Unchanged, src.to_string(), diagnostics, secrets));
     }
-    if target == Target::Framework && !src.contains("get_redshift_creds.sh") {
+    let status = if converted_any { Status::Converted } else { Status::Unchanged };
+    if converted_any && target == Target::Framework && !src.contains("get_redshift_creds.sh") {
         edits.push(Edit::insert(
             after_shebang(src),
             format!("{CREDENTIALS_LINE}{}", line_ending.as_str()),
         ));
     }
     let (text, _) = apply_edits(src, &mut edits);
-    Ok((Status::Converted, text, diagnostics, secrets))
+    Ok((status, text, diagnostics, secrets))
 }
 
 /// Offset just after the `#!` line, or 0.

@@ -92,7 +92,14 @@ pub fn convert_parsed(src: &str, script: &Script, line_ending: LineEnding) -> Sc
         }
         i += 1;
     }
-    edits.extend(cx.comment_secrets.iter().map(|s| Edit::replace(*s, "********")));
+    // Masks inside text another edit replaces are already redacted in its replacement.
+    let masks: Vec<Edit> = cx
+        .comment_secrets
+        .iter()
+        .filter(|s| !edits.iter().any(|e| within(**s, e.span)))
+        .map(|s| Edit::replace(*s, "********"))
+        .collect();
+    edits.extend(masks);
     edits.append(&mut pending);
     let (text, _overlaps) = apply_edits(src, &mut edits);
     debug_assert!(_overlaps.is_empty(), "conversion edits overlap");
@@ -135,6 +142,12 @@ fn action_lines(
             true
         }
     });
+    inner.extend(
+        cx.comment_secrets
+            .iter()
+            .filter(|s| within(**s, span))
+            .map(|s| Edit::replace(s.offset_back(span.start as usize), "********")),
+    );
     let (text, _) = apply_edits(span.text(src), &mut inner);
     split_lines(&text)
 }

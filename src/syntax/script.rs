@@ -50,6 +50,8 @@ pub enum ProblemKind {
     UnterminatedString,
     UnterminatedQuotedIdent,
     UnterminatedComment,
+    /// A `(` never closed: the request swallowed the rest of the input.
+    UnclosedParenthesis,
     /// `;` followed by `-- comment`: BTEQ does not end the request there.
     SemicolonBeforeLineComment,
     /// The last request has no terminating `;`.
@@ -67,6 +69,7 @@ impl ProblemKind {
             ProblemKind::UnterminatedString
                 | ProblemKind::UnterminatedQuotedIdent
                 | ProblemKind::UnterminatedComment
+                | ProblemKind::UnclosedParenthesis
         )
     }
 }
@@ -311,6 +314,8 @@ impl<'a> Parser<'a> {
         };
         let first = self.tokens.len();
         let mut depth = 0usize;
+        // Where the outermost open parenthesis is, for the error if it is never closed.
+        let mut outer_paren = None;
         let mut last_significant = None;
         let mut at_line_start = false;
         let mut reached_end = false;
@@ -338,7 +343,12 @@ impl<'a> Parser<'a> {
                 last_significant = Some(self.tokens.len());
             }
             match tok.kind {
-                TokenKind::LParen => depth += 1,
+                TokenKind::LParen => {
+                    if depth == 0 {
+                        outer_paren = Some(tok.span);
+                    }
+                    depth += 1;
+                }
                 TokenKind::RParen => depth = depth.saturating_sub(1),
                 TokenKind::Semicolon if depth == 0 => {
                     if self.dialect == Dialect::Rsql || self.ends_request(tok.span.end as usize) {
@@ -355,7 +365,16 @@ impl<'a> Parser<'a> {
             self.tokens.truncate(keep);
             self.lexer = Lexer::with_pos(self.src, resume);
         }
-        if reached_end && last_significant.is_some() && !self.tokens[keep - 1].unterminated {
+        if let (true, Some(span)) = (reached_end && depth > 0, outer_paren) {
+            self.problems.push(SyntaxProblem {
+                kind: ProblemKind::UnclosedParenthesis,
+                span,
+            });
+        } else if reached_end
+            && last_significant.is_some()
+            && !self.tokens[keep - 1].unterminated
+            && self.tokens[keep - 1].kind != TokenKind::Semicolon
+        {
             let span = self.tokens[keep - 1].span;
             self.problems.push(SyntaxProblem {
                 kind: ProblemKind::MissingFinalSemicolon,

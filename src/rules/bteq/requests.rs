@@ -46,7 +46,7 @@ pub const UNTERMINATED_TEXT: Rule = Rule {
     name: "unterminated-text",
     kind: RuleKind::Convert,
     severity: Severity::Error,
-    summary: "An unterminated string, quoted name or block comment makes the file unconvertible",
+    summary: "An unterminated string, quoted name, block comment or parenthesis makes the file unconvertible",
     doc: "Everything after the opening quote or `/*` would be swallowed, so no conversion can \
 be trusted. The file is reported with the position of the opening character and no output is \
 written.\n\nBefore:\n```\nSELECT 'abc FROM t;\n```\nAfter: (no output) `error BQ083: string \
@@ -104,6 +104,12 @@ pub fn syntax_problems(cx: &mut ConvertContext) -> Vec<Edit> {
             ProblemKind::UnterminatedString => cx.report(UNTERMINATED_TEXT.code, Severity::Error, problem.span, "string never closed"),
             ProblemKind::UnterminatedQuotedIdent => cx.report(UNTERMINATED_TEXT.code, Severity::Error, problem.span, "quoted name never closed"),
             ProblemKind::UnterminatedComment => cx.report(UNTERMINATED_TEXT.code, Severity::Error, problem.span, "block comment never closed"),
+            ProblemKind::UnclosedParenthesis => cx.report(
+                UNTERMINATED_TEXT.code,
+                Severity::Error,
+                problem.span,
+                "parenthesis never closed: BTEQ would read the rest of the file as one request",
+            ),
         }
     }
     edits
