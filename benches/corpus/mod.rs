@@ -118,8 +118,8 @@ struct Session<'a> {
 
 /// `writeln!` into the session text; writing to a `String` cannot fail.
 macro_rules! w {
-    ($s:expr) => { $s.out.push('\n'); };
-    ($s:expr, $($arg:tt)*) => { let _ = writeln!($s.out, $($arg)*); };
+    ($s:expr) => {{ $s.out.push('\n'); }};
+    ($s:expr, $($arg:tt)*) => {{ let _ = writeln!($s.out, $($arg)*); }};
 }
 
 impl Session<'_> {
