@@ -30,7 +30,10 @@ fn main() {
     let generated_in = started.elapsed();
     let files = load(&corpus_dir);
     let total: usize = files.iter().map(|(_, b)| b.len()).sum();
-    assert_eq!(total as u64, stats.bytes, "corpus on disk differs from what was generated");
+    assert_eq!(
+        total as u64, stats.bytes,
+        "corpus on disk differs from what was generated"
+    );
     let mb = total as f64 / 1e6;
     println!(
         "corpus: {} scripts, {mb:.1} MB (mean {:.1} KB, largest {:.0} KB; seed {SEED:#x}, generated in {:.2} s)",
@@ -43,7 +46,10 @@ fn main() {
     // Correctness pass first (also warms caches): a panic or a failed file is reported, and
     // panicking files are left out of the timed runs so the figures still come out.
     let panicking = check(&files);
-    let timed: Vec<&(PathBuf, Vec<u8>)> = files.iter().filter(|(p, _)| !panicking.contains(p)).collect();
+    let timed: Vec<&(PathBuf, Vec<u8>)> = files
+        .iter()
+        .filter(|(p, _)| !panicking.contains(p))
+        .collect();
     let timed_mb = timed.iter().map(|(_, b)| b.len()).sum::<usize>() as f64 / 1e6;
 
     let parse = best_of(|| {
@@ -51,7 +57,10 @@ fn main() {
             black_box(Script::parse_bytes(black_box(bytes), Dialect::Bteq));
         }
     });
-    println!("parse (1 thread): {:.1} MB/s", timed_mb / parse.as_secs_f64());
+    println!(
+        "parse (1 thread): {:.1} MB/s",
+        timed_mb / parse.as_secs_f64()
+    );
 
     let conv = best_of(|| {
         for (path, bytes) in &timed {
@@ -94,7 +103,11 @@ fn check(files: &[(PathBuf, Vec<u8>)]) -> Vec<PathBuf> {
         match catch_unwind(AssertUnwindSafe(|| convert_file(path, bytes, Target::Rsql))) {
             Err(_) => panicked.push((bytes.len(), path.clone())),
             Ok(c) if matches!(c.status, Status::Failed | Status::Unsupported) => {
-                let why = c.diagnostics.first().map(|d| d.message.clone()).unwrap_or_default();
+                let why = c
+                    .diagnostics
+                    .first()
+                    .map(|d| d.message.clone())
+                    .unwrap_or_default();
                 failed.push((bytes.len(), path.clone(), why));
             }
             Ok(_) => {}
@@ -103,7 +116,12 @@ fn check(files: &[(PathBuf, Vec<u8>)]) -> Vec<PathBuf> {
     std::panic::set_hook(hook);
     panicked.sort();
     failed.sort();
-    println!("check: {} panicked, {} failed (of {})", panicked.len(), failed.len(), files.len());
+    println!(
+        "check: {} panicked, {} failed (of {})",
+        panicked.len(),
+        failed.len(),
+        files.len()
+    );
     for (len, path) in panicked.iter().take(3) {
         println!("  PANIC  {} ({len} bytes)", path.display());
     }
@@ -142,7 +160,11 @@ fn end_to_end(tmp: &Path, corpus_dir: &Path, mb: f64) {
             Command::new(bin)
         };
         // Run from the temp dir so no rsqlmig.yaml of the checkout changes the defaults.
-        cmd.current_dir(tmp).arg("convert").arg(corpus_dir).arg("--out").arg(&out);
+        cmd.current_dir(tmp)
+            .arg("convert")
+            .arg(corpus_dir)
+            .arg("--out")
+            .arg(&out);
         cmd.args(["--format", "json"]);
         let t = Instant::now();
         let output = cmd.output().expect("run rsqlmig");
@@ -162,7 +184,10 @@ fn end_to_end(tmp: &Path, corpus_dir: &Path, mb: f64) {
         }
     }
     let (wall, rss, summary) = best.unwrap();
-    let rss = rss.map_or_else(|| "n/a (no /usr/bin/time)".to_string(), |r| format!("{r:.0} MB"));
+    let rss = rss.map_or_else(
+        || "n/a (no /usr/bin/time)".to_string(),
+        |r| format!("{r:.0} MB"),
+    );
     println!(
         "convert end-to-end ({threads} threads): {:.2} s, {:.1} MB/s, peak RSS {rss}",
         wall.as_secs_f64(),

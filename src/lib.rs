@@ -1,10 +1,10 @@
 //! rsqlmig: migrate Teradata BTEQ jobs to Amazon Redshift RSQL.
 
-pub mod diagnostic;
-pub mod syntax;
 pub mod cli;
 pub mod config;
 pub mod convert;
+pub mod diagnostic;
 pub mod render;
 pub mod rules;
+pub mod syntax;
 pub mod text;

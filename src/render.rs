@@ -58,7 +58,11 @@ struct JsonConvert<'a> {
 }
 
 /// A diagnostic with its 1-based line and column in `source`.
-pub fn positioned<'a>(source: &str, index: &LineIndex, diags: &'a [Diagnostic]) -> Vec<(usize, usize, &'a Diagnostic)> {
+pub fn positioned<'a>(
+    source: &str,
+    index: &LineIndex,
+    diags: &'a [Diagnostic],
+) -> Vec<(usize, usize, &'a Diagnostic)> {
     diags
         .iter()
         .map(|d| {
@@ -89,7 +93,12 @@ fn summary(reports: &[FileReport]) -> JsonSummary {
 
 /// Prints what `convert` did, in `format`; diffs too when asked. Text goes to stderr when
 /// stdout carries the converted script itself.
-pub fn print_convert_reports(reports: &[FileReport], format: Format, diff: bool, stdout_has_script: bool) {
+pub fn print_convert_reports(
+    reports: &[FileReport],
+    format: Format,
+    diff: bool,
+    stdout_has_script: bool,
+) {
     let mut sorted: Vec<&FileReport> = reports.iter().collect();
     sorted.sort_by(|a, b| a.input.cmp(&b.input));
     match format {
@@ -120,7 +129,10 @@ pub fn print_convert_reports(reports: &[FileReport], format: Format, diff: bool,
                 files,
                 summary: summary(reports),
             };
-            println!("{}", serde_json::to_string_pretty(&doc).expect("report serialises"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&doc).expect("report serialises")
+            );
         }
         Format::Text => {
             let mut out: Box<dyn Write> = if stdout_has_script {
@@ -139,7 +151,11 @@ pub fn print_convert_reports(reports: &[FileReport], format: Format, diff: bool,
                 }
                 write_diagnostics(&mut out, r, colour);
                 if r.differs {
-                    let _ = writeln!(out, "would change: {}", r.output.as_ref().unwrap_or(&r.input).display());
+                    let _ = writeln!(
+                        out,
+                        "would change: {}",
+                        r.output.as_ref().unwrap_or(&r.input).display()
+                    );
                 }
             }
             let s = summary(reports);
@@ -176,10 +192,15 @@ fn write_diagnostics(out: &mut dyn Write, r: &FileReport, colour: bool) {
         );
     }
     if matches!(r.status, Status::Failed | Status::Unsupported) {
-        let _ = writeln!(out, "{}: {}", r.input.display(), match r.status {
-            Status::Unsupported => "not converted (unsupported script kind)",
-            _ => "not converted",
-        });
+        let _ = writeln!(
+            out,
+            "{}: {}",
+            r.input.display(),
+            match r.status {
+                Status::Unsupported => "not converted (unsupported script kind)",
+                _ => "not converted",
+            }
+        );
     }
 }
 
@@ -187,8 +208,15 @@ fn write_diff(out: &mut dyn Write, r: &FileReport, colour: bool) {
     let Some(output) = &r.output_text else { return };
     let diff = similar::TextDiff::from_lines(r.source.as_str(), output.as_str());
     let old = r.input.display().to_string();
-    let new = r.output.as_ref().map_or_else(|| old.clone(), |p| p.display().to_string());
-    let text = diff.unified_diff().context_radius(3).header(&old, &new).to_string();
+    let new = r
+        .output
+        .as_ref()
+        .map_or_else(|| old.clone(), |p| p.display().to_string());
+    let text = diff
+        .unified_diff()
+        .context_radius(3)
+        .header(&old, &new)
+        .to_string();
     if !colour {
         let _ = write!(out, "{text}");
         return;

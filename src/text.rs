@@ -89,8 +89,12 @@ fn utf8_or_latin1(bytes: &[u8], utf8: Encoding, offset: usize) -> Result<Decoded
     })
 }
 
-fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16, encoding: Encoding) -> Result<Decoded, DecodeError> {
-    if bytes.len() % 2 != 0 {
+fn utf16(
+    bytes: &[u8],
+    unit: fn([u8; 2]) -> u16,
+    encoding: Encoding,
+) -> Result<Decoded, DecodeError> {
+    if !bytes.len().is_multiple_of(2) {
         return Err(DecodeError::InvalidUtf16 {
             offset: bytes.len() + 1,
         });

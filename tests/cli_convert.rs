@@ -20,7 +20,11 @@ fn write(dir: &Path, name: &str, text: &str) {
 #[test]
 fn converts_a_tree_into_a_mirrored_output_tree() {
     let tmp = tempfile::tempdir().unwrap();
-    write(tmp.path(), "in/a.btq", ".LOGON h/u,pw;\nSELECT 1;\n.QUIT 0\n");
+    write(
+        tmp.path(),
+        "in/a.btq",
+        ".LOGON h/u,pw;\nSELECT 1;\n.QUIT 0\n",
+    );
     write(tmp.path(), "in/sub/b.sh", "bteq <<EOF\n.QUIT 4\nEOF\n");
     rsqlmig(tmp.path())
         .args(["convert", "in", "--out", "out"])
@@ -33,8 +37,19 @@ fn converts_a_tree_into_a_mirrored_output_tree() {
     let b = std::fs::read_to_string(tmp.path().join("out/sub/b.sh")).unwrap();
     assert_eq!(b, "rsql -h $HOST -U $USER -d $DB <<EOF\n\\exit 4\nEOF\n");
     // The input is untouched and no temporary file is left behind.
-    assert_eq!(std::fs::read_to_string(tmp.path().join("in/a.btq")).unwrap(), ".LOGON h/u,pw;\nSELECT 1;\n.QUIT 0\n");
-    let leftovers: Vec<_> = walk(&tmp.path().join("out")).into_iter().filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(".rsqlmig-")).collect();
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("in/a.btq")).unwrap(),
+        ".LOGON h/u,pw;\nSELECT 1;\n.QUIT 0\n"
+    );
+    let leftovers: Vec<_> = walk(&tmp.path().join("out"))
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(".rsqlmig-")
+        })
+        .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
@@ -61,7 +76,9 @@ fn one_bad_file_fails_the_run_but_not_the_others() {
         .args(["convert", "in", "--out", "out"])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("in/bad.btq:1:8: error BQ083: string never closed"))
+        .stdout(predicate::str::contains(
+            "in/bad.btq:1:8: error BQ083: string never closed",
+        ))
         .stdout(predicate::str::contains("error IO002"));
     assert!(tmp.path().join("out/good.rsql").exists());
     assert!(!tmp.path().join("out/bad.rsql").exists());
@@ -72,8 +89,14 @@ fn usage_errors_exit_2() {
     let tmp = tempfile::tempdir().unwrap();
     write(tmp.path(), "in/a.btq", ".QUIT 0\n");
     write(tmp.path(), "in/b.btq", ".QUIT 0\n");
-    rsqlmig(tmp.path()).args(["convert", "--bogus"]).assert().code(2);
-    rsqlmig(tmp.path()).args(["convert", "missing-dir"]).assert().code(2);
+    rsqlmig(tmp.path())
+        .args(["convert", "--bogus"])
+        .assert()
+        .code(2);
+    rsqlmig(tmp.path())
+        .args(["convert", "missing-dir"])
+        .assert()
+        .code(2);
     // Two files need an output directory.
     rsqlmig(tmp.path()).args(["convert", "in"]).assert().code(2);
     // An output directory inside the inputs is refused.
@@ -93,8 +116,13 @@ fn never_overwrites_an_input() {
         .args(["convert", "job.sh", "--out", "."])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("is an input file: not overwritten"));
-    assert_eq!(std::fs::read_to_string(tmp.path().join("job.sh")).unwrap(), "bteq <<EOF\n.QUIT 0\nEOF\n");
+        .stdout(predicate::str::contains(
+            "is an input file: not overwritten",
+        ));
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("job.sh")).unwrap(),
+        "bteq <<EOF\n.QUIT 0\nEOF\n"
+    );
 }
 
 #[test]
@@ -112,12 +140,28 @@ fn single_file_without_out_goes_to_stdout() {
 fn check_reports_outputs_that_differ() {
     let tmp = tempfile::tempdir().unwrap();
     write(tmp.path(), "in/a.btq", ".QUIT 3\n");
-    rsqlmig(tmp.path()).args(["convert", "in", "--out", "out", "--check"]).assert().code(1).stdout(predicate::str::contains("would change: out/a.rsql"));
-    assert!(!tmp.path().join("out/a.rsql").exists(), "--check writes nothing");
-    rsqlmig(tmp.path()).args(["convert", "in", "--out", "out"]).assert().success();
-    rsqlmig(tmp.path()).args(["convert", "in", "--out", "out", "--check"]).assert().success();
+    rsqlmig(tmp.path())
+        .args(["convert", "in", "--out", "out", "--check"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("would change: out/a.rsql"));
+    assert!(
+        !tmp.path().join("out/a.rsql").exists(),
+        "--check writes nothing"
+    );
+    rsqlmig(tmp.path())
+        .args(["convert", "in", "--out", "out"])
+        .assert()
+        .success();
+    rsqlmig(tmp.path())
+        .args(["convert", "in", "--out", "out", "--check"])
+        .assert()
+        .success();
     write(tmp.path(), "out/a.rsql", "edited by hand\n");
-    rsqlmig(tmp.path()).args(["convert", "in", "--out", "out", "--check"]).assert().code(1);
+    rsqlmig(tmp.path())
+        .args(["convert", "in", "--out", "out", "--check"])
+        .assert()
+        .code(1);
 }
 
 #[test]
@@ -137,8 +181,16 @@ fn diff_shows_input_to_output_without_passwords() {
 #[test]
 fn json_report_has_the_documented_shape() {
     let tmp = tempfile::tempdir().unwrap();
-    write(tmp.path(), "in/a.btq", "SELECT 1;\n.SET SEPARATOR '|'\n.QUIT 0\n");
-    write(tmp.path(), "in/f.btq", ".LOGTABLE w.l;\n.BEGIN LOADING t ERRORFILES e1, e2;\n");
+    write(
+        tmp.path(),
+        "in/a.btq",
+        "SELECT 1;\n.SET SEPARATOR '|'\n.QUIT 0\n",
+    );
+    write(
+        tmp.path(),
+        "in/f.btq",
+        ".LOGTABLE w.l;\n.BEGIN LOADING t ERRORFILES e1, e2;\n",
+    );
     let out = rsqlmig(tmp.path())
         .args(["convert", "in", "--out", "out", "--format", "json"])
         .assert()
@@ -147,7 +199,10 @@ fn json_report_has_the_documented_shape() {
         .stdout
         .clone();
     let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    assert_eq!(doc["summary"], serde_json::json!({"files": 2, "converted": 1, "failed": 1, "action_items": 2}));
+    assert_eq!(
+        doc["summary"],
+        serde_json::json!({"files": 2, "converted": 1, "failed": 1, "action_items": 2})
+    );
     let a = &doc["files"][0];
     assert_eq!(a["input"], "in/a.btq");
     assert_eq!(a["output"], "out/a.rsql");
@@ -164,8 +219,15 @@ fn json_report_has_the_documented_shape() {
 #[test]
 fn framework_target_writes_job_scripts() {
     let tmp = tempfile::tempdir().unwrap();
-    write(tmp.path(), "in/load.btq", "INSERT INTO t VALUES (1);\n.IF ERRORCODE <> 0 THEN .QUIT 21\n");
-    rsqlmig(tmp.path()).args(["convert", "in", "--out", "out", "--target", "framework"]).assert().success();
+    write(
+        tmp.path(),
+        "in/load.btq",
+        "INSERT INTO t VALUES (1);\n.IF ERRORCODE <> 0 THEN .QUIT 21\n",
+    );
+    rsqlmig(tmp.path())
+        .args(["convert", "in", "--out", "out", "--target", "framework"])
+        .assert()
+        .success();
     let job = std::fs::read_to_string(tmp.path().join("out/load.sh")).unwrap();
     assert!(job.contains("source $1/get_redshift_creds.sh $2\nrsql -h $HOST -U $USER -d $DB <<EOF\nINSERT INTO t VALUES (1);\n\\if :ERROR <> 0\n  \\exit 21\n\\endif\nEOF\nrsqlexitcode=$?\nexit $rsqlexitcode\n"), "{job}");
 }
@@ -174,11 +236,22 @@ fn framework_target_writes_job_scripts() {
 fn config_file_supplies_defaults() {
     let tmp = tempfile::tempdir().unwrap();
     write(tmp.path(), "src/a.btq", ".QUIT 5\n");
-    write(tmp.path(), "rsqlmig.yaml", "convert:\n  source: [src]\n  out: build\n");
+    write(
+        tmp.path(),
+        "rsqlmig.yaml",
+        "convert:\n  source: [src]\n  out: build\n",
+    );
     rsqlmig(tmp.path()).arg("convert").assert().success();
-    assert_eq!(std::fs::read_to_string(tmp.path().join("build/a.rsql")).unwrap(), "\\exit 5\n");
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("build/a.rsql")).unwrap(),
+        "\\exit 5\n"
+    );
     write(tmp.path(), "rsqlmig.yaml", "convert:\n  sauce: [src]\n");
-    rsqlmig(tmp.path()).arg("convert").assert().code(2).stderr(predicate::str::contains("rsqlmig.yaml:2:3"));
+    rsqlmig(tmp.path())
+        .arg("convert")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("rsqlmig.yaml:2:3"));
 }
 
 #[cfg(unix)]
@@ -189,11 +262,22 @@ fn unwritable_output_and_symlink_loops_are_reported() {
     write(tmp.path(), "in/a.btq", ".QUIT 0\n");
     symlink(tmp.path().join("in"), tmp.path().join("in/loop")).unwrap();
     std::fs::create_dir(tmp.path().join("ro")).unwrap();
-    std::fs::set_permissions(tmp.path().join("ro"), std::fs::Permissions::from_mode(0o500)).unwrap();
+    std::fs::set_permissions(
+        tmp.path().join("ro"),
+        std::fs::Permissions::from_mode(0o500),
+    )
+    .unwrap();
     let is_root = std::fs::write(tmp.path().join("ro/probe"), b"").is_ok();
-    let assert = rsqlmig(tmp.path()).args(["convert", "in", "--out", "ro"]).assert().code(1);
+    let assert = rsqlmig(tmp.path())
+        .args(["convert", "in", "--out", "ro"])
+        .assert()
+        .code(1);
     assert.stdout(predicate::str::contains("symbolic link loop"));
     if !is_root {
-        rsqlmig(tmp.path()).args(["convert", "in/a.btq", "--out", "ro"]).assert().code(1).stdout(predicate::str::contains("cannot write"));
+        rsqlmig(tmp.path())
+            .args(["convert", "in/a.btq", "--out", "ro"])
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains("cannot write"));
     }
 }

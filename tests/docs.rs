@@ -34,5 +34,8 @@ fn rules_md_matches_the_registry() {
         return;
     }
     let have = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(have == want, "docs/rules.md is stale: run UPDATE_DOCS=1 cargo test --test docs");
+    assert!(
+        have == want,
+        "docs/rules.md is stale: run UPDATE_DOCS=1 cargo test --test docs"
+    );
 }

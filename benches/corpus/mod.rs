@@ -44,8 +44,9 @@ impl Rng {
     fn unit(&mut self) -> f64 {
         ((self.next() >> 11) + 1) as f64 / (1u64 << 53) as f64
     }
-    /// `n` distinct items, in random order.
-    fn distinct<T: Copy>(&mut self, items: &[T], n: usize) -> Vec<T> {
+    /// Between `lo` and `hi` distinct items, in random order.
+    fn distinct<T: Copy>(&mut self, items: &[T], lo: usize, hi: usize) -> Vec<T> {
+        let n = self.range(lo, hi);
         let mut pool = items.to_vec();
         for i in 0..n.min(pool.len()) {
             let j = i + self.below(pool.len() - i);
@@ -57,23 +58,58 @@ impl Rng {
 }
 
 const SUBJECTS: &[&str] = &[
-    "ACCT", "CUST", "TXN", "CLAIM", "POLICY", "STORE", "ITEM", "SUBSCR", "GL", "PARTY", "CDR", "MBR",
-    "ORDER", "SHIPMT", "INVOICE", "PYMT", "CARD", "LOAN", "FEE", "CVRG",
+    "ACCT", "CUST", "TXN", "CLAIM", "POLICY", "STORE", "ITEM", "SUBSCR", "GL", "PARTY", "CDR",
+    "MBR", "ORDER", "SHIPMT", "INVOICE", "PYMT", "CARD", "LOAN", "FEE", "CVRG",
 ];
-const SUFFIXES: &[&str] = &["DLY", "STG", "HIST", "SNAP", "FACT", "DIM", "DELTA", "AGG", "XREF", "CURR"];
+const SUFFIXES: &[&str] = &[
+    "DLY", "STG", "HIST", "SNAP", "FACT", "DIM", "DELTA", "AGG", "XREF", "CURR",
+];
 const KEYS: &[&str] = &[
-    "ACCT_ID", "CUST_ID", "PARTY_ID", "STORE_NBR", "ITEM_NBR", "SUBSCR_ID", "CLAIM_ID", "POLICY_NBR",
-    "BRANCH_ID", "GL_ACCT_NO", "MBR_ID", "ORDER_ID",
+    "ACCT_ID",
+    "CUST_ID",
+    "PARTY_ID",
+    "STORE_NBR",
+    "ITEM_NBR",
+    "SUBSCR_ID",
+    "CLAIM_ID",
+    "POLICY_NBR",
+    "BRANCH_ID",
+    "GL_ACCT_NO",
+    "MBR_ID",
+    "ORDER_ID",
 ];
 const MEASURES: &[&str] = &[
-    "TXN_AMT", "DISC_AMT", "NET_AMT", "QTY", "BAL_AMT", "FEE_AMT", "CHRG_AMT", "PAID_AMT", "UNITS",
-    "RISK_SCORE", "CALL_DUR_SEC", "TAX_AMT",
+    "TXN_AMT",
+    "DISC_AMT",
+    "NET_AMT",
+    "QTY",
+    "BAL_AMT",
+    "FEE_AMT",
+    "CHRG_AMT",
+    "PAID_AMT",
+    "UNITS",
+    "RISK_SCORE",
+    "CALL_DUR_SEC",
+    "TAX_AMT",
 ];
-const CODES: &[&str] = &["STATUS_CD", "SRC_SYS_CD", "REGION_CD", "CCY_CD", "PLAN_CD", "CHANNEL_CD", "SEGMENT_CD"];
+const CODES: &[&str] = &[
+    "STATUS_CD",
+    "SRC_SYS_CD",
+    "REGION_CD",
+    "CCY_CD",
+    "PLAN_CD",
+    "CHANNEL_CD",
+    "SEGMENT_CD",
+];
 const DATES: &[&str] = &["TXN_DT", "EFF_DT", "POST_DT", "BUS_DT", "LOAD_DT"];
 const DELIMITERS: &[&str] = &["EOF", "EOF", "EOF", "EOF1", "!EOF!", "EOFBTEQ", "eof"];
 const REDIRECTS: &[&str] = &[
-    "> $LOG 2>&1", ">> ${LOG_DIR}/${JOB}.log 2>&1", "| tee -a \"$LOG\"", "&>> ${LOG}", "> ${LOG} 2>${ERR}", "",
+    "> $LOG 2>&1",
+    ">> ${LOG_DIR}/${JOB}.log 2>&1",
+    "| tee -a \"$LOG\"",
+    "&>> ${LOG}",
+    "> ${LOG} 2>${ERR}",
+    "",
 ];
 
 /// One workflow's shared naming: a subject area, database placeholders, logon and label style.
@@ -124,7 +160,11 @@ macro_rules! w {
 
 impl Session<'_> {
     fn table(&mut self, db: &str) -> String {
-        let subject = if self.rng.chance(70) { self.flow.subject } else { self.rng.pick(SUBJECTS) };
+        let subject = if self.rng.chance(70) {
+            self.flow.subject
+        } else {
+            self.rng.pick(SUBJECTS)
+        };
         format!("{db}.{subject}_{}", self.rng.pick(SUFFIXES))
     }
 
@@ -145,9 +185,16 @@ impl Session<'_> {
             1 => w!(self, ".RUN FILE=${{LOGON_DIR}}/logon.btq;"),
             2 => w!(self, ".run file $LOGON/${{LOGON_ID}};"),
             3 => w!(self, ".RUN FILE=%%BTEQ_LOGON_SCRIPT%%"),
-            _ => w!(self, ".LOGMECH LDAP;\n.logon ${{TDPID}}/${{TDUSER}},${{TDPASS}}"),
+            _ => w!(
+                self,
+                ".LOGMECH LDAP;\n.logon ${{TDPID}}/${{TDUSER}},${{TDPASS}}"
+            ),
         }
-        w!(self, ".SET WIDTH {}", self.rng.pick(&[200, 254, 500, 65531]));
+        w!(
+            self,
+            ".SET WIDTH {}",
+            self.rng.pick(&[200, 254, 500, 65531])
+        );
         if self.rng.chance(40) {
             w!(self, ".SET QUIET ON");
         }
@@ -157,7 +204,11 @@ impl Session<'_> {
         if self.rng.chance(50) {
             w!(self, ".SET ERROROUT STDOUT");
         }
-        w!(self, "\nSET QUERY_BAND = 'App={};Job={job};' FOR SESSION;", self.flow.subject);
+        w!(
+            self,
+            "\nSET QUERY_BAND = 'App={};Job={job};' FOR SESSION;",
+            self.flow.subject
+        );
         if self.rng.chance(50) {
             w!(self, "\nDATABASE {};", self.flow.tgt);
         }
@@ -165,7 +216,10 @@ impl Session<'_> {
 
     fn footer(&mut self) {
         let label = self.flow.label;
-        w!(self, "\n.LOGOFF\n.QUIT 0\n\n.LABEL {label}\n.QUIT ERRORCODE");
+        w!(
+            self,
+            "\n.LOGOFF\n.QUIT 0\n\n.LABEL {label}\n.QUIT ERRORCODE"
+        );
     }
 
     /// Appends one step (a request or a small group of them) with its comments and checks.
@@ -173,7 +227,12 @@ impl Session<'_> {
         self.steps += 1;
         match self.rng.below(4) {
             0 => w!(self, "\n**** STEP {} ****", self.steps),
-            1 => w!(self, "\n/* step {}: {} refresh */", self.steps, self.flow.subject),
+            1 => w!(
+                self,
+                "\n/* step {}: {} refresh */",
+                self.steps,
+                self.flow.subject
+            ),
             2 => w!(self, "\n-- step {}", self.steps),
             _ => w!(self),
         }
@@ -193,12 +252,20 @@ impl Session<'_> {
 
     fn insert_select(&mut self) {
         let (tgt, src) = (self.table(&self.flow.tgt), self.table(&self.flow.stg));
-        let keys = self.rng.distinct(KEYS, self.rng.range(1, 3));
-        let measures = self.rng.distinct(MEASURES, self.rng.range(1, 4));
+        let keys = self.rng.distinct(KEYS, 1, 3);
+        let measures = self.rng.distinct(MEASURES, 1, 4);
         let dt = self.rng.pick(DATES);
         let cols: Vec<&str> = keys.iter().chain(&measures).copied().collect();
-        w!(self, "INSERT INTO {tgt}\n      ({}, LOAD_TS)", cols.join(", "));
-        let sel = if self.rng.chance(25) { "SEL   " } else { "SELECT" };
+        w!(
+            self,
+            "INSERT INTO {tgt}\n      ({}, LOAD_TS)",
+            cols.join(", ")
+        );
+        let sel = if self.rng.chance(25) {
+            "SEL   "
+        } else {
+            "SELECT"
+        };
         let windowed = self.rng.chance(30);
         for (i, c) in cols.iter().enumerate() {
             let lead = if i == 0 { sel } else { "     ," };
@@ -210,13 +277,24 @@ impl Session<'_> {
         }
         w!(self, "     , CURRENT_TIMESTAMP(0)\nFROM   {src} s");
         if self.rng.chance(50) {
-            w!(self, "WHERE  s.{dt} = CAST('${{RUN_DT}}' AS DATE FORMAT 'YYYYMMDD')");
+            w!(
+                self,
+                "WHERE  s.{dt} = CAST('${{RUN_DT}}' AS DATE FORMAT 'YYYYMMDD')"
+            );
         } else {
-            w!(self, "WHERE  s.{dt} = CURRENT_DATE - {}", self.rng.range(1, 7));
+            w!(
+                self,
+                "WHERE  s.{dt} = CURRENT_DATE - {}",
+                self.rng.range(1, 7)
+            );
         }
         w!(self, "AND    s.{} IN ('A', 'P')", self.rng.pick(CODES));
         if windowed {
-            w!(self, "QUALIFY ROW_NUMBER() OVER (PARTITION BY s.{} ORDER BY s.SRC_UPD_TS DESC) = 1;", keys[0]);
+            w!(
+                self,
+                "QUALIFY ROW_NUMBER() OVER (PARTITION BY s.{} ORDER BY s.SRC_UPD_TS DESC) = 1;",
+                keys[0]
+            );
         } else {
             let ordinals: Vec<String> = (1..=keys.len()).map(|i| i.to_string()).collect();
             w!(self, "GROUP BY {};", ordinals.join(","));
@@ -226,26 +304,51 @@ impl Session<'_> {
 
     fn update_from(&mut self) {
         let (tgt, src) = (self.table(&self.flow.tgt), self.table(&self.flow.wrk));
-        let keys = self.rng.distinct(KEYS, 2);
-        let sets = self.rng.distinct(MEASURES, self.rng.range(1, 3));
+        let keys = self.rng.distinct(KEYS, 2, 2);
+        let sets = self.rng.distinct(MEASURES, 1, 3);
         w!(self, "UPDATE tgt\nFROM   {tgt} tgt, {src} src");
         for (i, c) in sets.iter().enumerate() {
-            w!(self, "{} {c} = src.{c}", if i == 0 { "SET   " } else { "     ," });
+            w!(
+                self,
+                "{} {c} = src.{c}",
+                if i == 0 { "SET   " } else { "     ," }
+            );
         }
         w!(self, "     , UPD_TS = CURRENT_TIMESTAMP(0)");
-        w!(self, "WHERE  tgt.{0} = src.{0}\nAND    tgt.{1} = src.{1};", keys[0], keys[1]);
+        w!(
+            self,
+            "WHERE  tgt.{0} = src.{0}\nAND    tgt.{1} = src.{1};",
+            keys[0],
+            keys[1]
+        );
         self.check();
     }
 
     fn merge(&mut self) {
         let (tgt, src) = (self.table(&self.flow.tgt), self.table(&self.flow.stg));
         let key = self.rng.pick(KEYS);
-        let m = self.rng.distinct(MEASURES, 2);
-        w!(self, "MERGE INTO {tgt} TGT\nUSING {src} SRC\n   ON TGT.{key} = SRC.{key}");
-        w!(self, "WHEN MATCHED THEN UPDATE\n   SET {0} = SRC.{0}\n     , {1} = SRC.{1}", m[0], m[1]);
-        w!(self, "     , UPD_TS = CURRENT_TIMESTAMP(0)\nWHEN NOT MATCHED THEN INSERT");
+        let m = self.rng.distinct(MEASURES, 2, 2);
+        w!(
+            self,
+            "MERGE INTO {tgt} TGT\nUSING {src} SRC\n   ON TGT.{key} = SRC.{key}"
+        );
+        w!(
+            self,
+            "WHEN MATCHED THEN UPDATE\n   SET {0} = SRC.{0}\n     , {1} = SRC.{1}",
+            m[0],
+            m[1]
+        );
+        w!(
+            self,
+            "     , UPD_TS = CURRENT_TIMESTAMP(0)\nWHEN NOT MATCHED THEN INSERT"
+        );
         w!(self, "   ({key}, {0}, {1}, UPD_TS)", m[0], m[1]);
-        w!(self, "   VALUES (SRC.{key}, SRC.{0}, SRC.{1}, CURRENT_TIMESTAMP(0));", m[0], m[1]);
+        w!(
+            self,
+            "   VALUES (SRC.{key}, SRC.{0}, SRC.{1}, CURRENT_TIMESTAMP(0));",
+            m[0],
+            m[1]
+        );
         self.check();
     }
 
@@ -254,7 +357,12 @@ impl Session<'_> {
         match self.rng.below(3) {
             0 => w!(self, "DELETE FROM {t} ALL;"),
             1 => w!(self, "Delete from {t} All\n;"),
-            _ => w!(self, "DEL FROM {t} WHERE {} < ADD_MONTHS(CURRENT_DATE, -{});", self.rng.pick(DATES), self.rng.range(2, 36)),
+            _ => w!(
+                self,
+                "DEL FROM {t} WHERE {} < ADD_MONTHS(CURRENT_DATE, -{});",
+                self.rng.pick(DATES),
+                self.rng.range(2, 36)
+            ),
         }
         self.check();
     }
@@ -262,12 +370,34 @@ impl Session<'_> {
     fn volatile(&mut self) {
         let src = self.table(&self.flow.stg);
         let key = self.rng.pick(KEYS);
-        let (m, code, dt) = (self.rng.pick(MEASURES), self.rng.pick(CODES), self.rng.pick(DATES));
-        w!(self, "CREATE VOLATILE MULTISET TABLE VT_{}_{} AS", self.flow.subject, self.steps);
-        w!(self, "( SEL  {key}\n       , {m}\n       , {code}\n  FROM {src}");
-        w!(self, "  WHERE {dt} >= CAST('${{RUN_DT}}' AS DATE FORMAT 'YYYYMMDD') - {}", self.rng.range(1, 30));
-        w!(self, "  QUALIFY RANK() OVER (PARTITION BY {key} ORDER BY {dt} DESC) = 1");
-        w!(self, ") WITH DATA PRIMARY INDEX ({key})\nON COMMIT PRESERVE ROWS;");
+        let (m, code, dt) = (
+            self.rng.pick(MEASURES),
+            self.rng.pick(CODES),
+            self.rng.pick(DATES),
+        );
+        w!(
+            self,
+            "CREATE VOLATILE MULTISET TABLE VT_{}_{} AS",
+            self.flow.subject,
+            self.steps
+        );
+        w!(
+            self,
+            "( SEL  {key}\n       , {m}\n       , {code}\n  FROM {src}"
+        );
+        w!(
+            self,
+            "  WHERE {dt} >= CAST('${{RUN_DT}}' AS DATE FORMAT 'YYYYMMDD') - {}",
+            self.rng.range(1, 30)
+        );
+        w!(
+            self,
+            "  QUALIFY RANK() OVER (PARTITION BY {key} ORDER BY {dt} DESC) = 1"
+        );
+        w!(
+            self,
+            ") WITH DATA PRIMARY INDEX ({key})\nON COMMIT PRESERVE ROWS;"
+        );
         self.check();
     }
 
@@ -276,25 +406,47 @@ impl Session<'_> {
         let db = self.flow.wrk.clone();
         for _ in 0..self.rng.range(1, 3) {
             let name = format!("{}_{}_TMP", self.flow.subject, self.rng.pick(SUFFIXES));
-            w!(self, "SELECT 1 FROM dbc.TablesV WHERE DatabaseName = '{db}' AND TableName = '{name}';");
-            w!(self, ".IF ACTIVITYCOUNT = 0 THEN .GOTO ok\nDROP TABLE {db}.{name};\n.label ok;\n");
+            w!(
+                self,
+                "SELECT 1 FROM dbc.TablesV WHERE DatabaseName = '{db}' AND TableName = '{name}';"
+            );
+            w!(
+                self,
+                ".IF ACTIVITYCOUNT = 0 THEN .GOTO ok\nDROP TABLE {db}.{name};\n.label ok;\n"
+            );
         }
     }
 
     fn export(&mut self) {
         let t = self.table(&self.flow.tgt);
-        let (key, m, dt) = (self.rng.pick(KEYS), self.rng.pick(MEASURES), self.rng.pick(DATES));
+        let (key, m, dt) = (
+            self.rng.pick(KEYS),
+            self.rng.pick(MEASURES),
+            self.rng.pick(DATES),
+        );
         if self.rng.chance(50) {
             w!(self, ".SET TITLEDASHES OFF");
         }
         let file = format!("{}_{}", self.flow.subject.to_ascii_lowercase(), self.steps);
-        w!(self, ".EXPORT REPORT FILE=/data/out/{file}_${{RUN_DT}}.txt\n");
+        w!(
+            self,
+            ".EXPORT REPORT FILE=/data/out/{file}_${{RUN_DT}}.txt\n"
+        );
         if self.rng.chance(50) {
             w!(self, "SELECT '{key}|{m}' (TITLE '');\n");
         }
-        w!(self, "LOCKING ROW FOR ACCESS\nSELECT  TRIM({key}) || '|' ||");
-        w!(self, "        TRIM(CAST(SUM({m}) AS DECIMAL(15,2))) (TITLE '')\nFROM    {t}");
-        w!(self, "WHERE   {dt} = CURRENT_DATE - 1\nGROUP BY {key}\nORDER BY 1;");
+        w!(
+            self,
+            "LOCKING ROW FOR ACCESS\nSELECT  TRIM({key}) || '|' ||"
+        );
+        w!(
+            self,
+            "        TRIM(CAST(SUM({m}) AS DECIMAL(15,2))) (TITLE '')\nFROM    {t}"
+        );
+        w!(
+            self,
+            "WHERE   {dt} = CURRENT_DATE - 1\nGROUP BY {key}\nORDER BY 1;"
+        );
         self.check();
         w!(self, "\n.EXPORT RESET");
     }
@@ -302,10 +454,23 @@ impl Session<'_> {
     /// CBA-style single-row parameter hand-off: read a batch key from a file.
     fn import(&mut self) {
         let ctl = format!("{}.UTIL_PROS_ISAC", self.flow.tgt);
-        w!(self, ".IMPORT VARTEXT FILE=/sched/{}_BTCH_KEY.txt", self.flow.subject);
-        w!(self, "USING ( FILLER CHAR(24), BTCH_KEY CHAR(10) )\nUPDATE {ctl}");
-        w!(self, "SET    BTCH_STUS_C = 'RUNNING'\n     , UPDT_TS     = CURRENT_TIMESTAMP(0)");
-        w!(self, "WHERE  BTCH_KEY_I  = CAST(trim(:BTCH_KEY) AS DECIMAL(10,0));");
+        w!(
+            self,
+            ".IMPORT VARTEXT FILE=/sched/{}_BTCH_KEY.txt",
+            self.flow.subject
+        );
+        w!(
+            self,
+            "USING ( FILLER CHAR(24), BTCH_KEY CHAR(10) )\nUPDATE {ctl}"
+        );
+        w!(
+            self,
+            "SET    BTCH_STUS_C = 'RUNNING'\n     , UPDT_TS     = CURRENT_TIMESTAMP(0)"
+        );
+        w!(
+            self,
+            "WHERE  BTCH_KEY_I  = CAST(trim(:BTCH_KEY) AS DECIMAL(10,0));"
+        );
         self.check();
     }
 
@@ -320,8 +485,16 @@ impl Session<'_> {
 
     fn collect(&mut self) {
         let t = self.table(&self.flow.tgt);
-        let stats = if self.rng.chance(70) { "STATISTICS" } else { "STATS" };
-        w!(self, "COLLECT {stats} ON {t} COLUMN ({});", self.rng.pick(KEYS));
+        let stats = if self.rng.chance(70) {
+            "STATISTICS"
+        } else {
+            "STATS"
+        };
+        w!(
+            self,
+            "COLLECT {stats} ON {t} COLUMN ({});",
+            self.rng.pick(KEYS)
+        );
     }
 }
 
@@ -340,7 +513,13 @@ fn target_size(rng: &mut Rng) -> usize {
 /// One BTEQ session body of roughly `size` bytes.
 fn session(rng: &mut Rng, flow: &Flow, job: &str, size: usize) -> String {
     let check = rng.below(5);
-    let mut s = Session { rng, flow, out: String::with_capacity(size + 2048), check, steps: 0 };
+    let mut s = Session {
+        rng,
+        flow,
+        out: String::with_capacity(size + 2048),
+        check,
+        steps: 0,
+    };
     s.header(job);
     while s.out.len() + 60 < size {
         s.step();
@@ -350,10 +529,15 @@ fn session(rng: &mut Rng, flow: &Flow, job: &str, size: usize) -> String {
 }
 
 fn banner(rng: &mut Rng, job: &str, flow: &Flow) -> String {
-    let purpose = format!("Load {} data from {} into {}", flow.subject, flow.stg, flow.tgt);
+    let purpose = format!(
+        "Load {} data from {} into {}",
+        flow.subject, flow.stg, flow.tgt
+    );
     if rng.chance(50) {
         let bar = "*".repeat(77);
-        format!("/{bar}\n * Job Name : {job}\n * Purpose  : {purpose}\n * Exit     : 0 ok, 8 failed\n {bar}/\n")
+        format!(
+            "/{bar}\n * Job Name : {job}\n * Purpose  : {purpose}\n * Exit     : 0 ok, 8 failed\n {bar}/\n"
+        )
     } else {
         let bar = "*".repeat(65);
         format!("{bar}\n* Job      : {job}\n* Purpose  : {purpose}\n{bar}\n")
@@ -368,9 +552,22 @@ fn plain_script(rng: &mut Rng, flow: &Flow, job: &str, size: usize) -> String {
 
 fn shell_script(rng: &mut Rng, flow: &Flow, job: &str, size: usize, shell: &str) -> String {
     let mut t = String::with_capacity(size + 4096);
-    let _ = writeln!(t, "#!/bin/{shell}\n#{}\n# {job}: {} batch", "=".repeat(70), flow.subject);
-    let _ = writeln!(t, "#{}\n. ${{ETL_HOME}}/config/{}.parm", "=".repeat(70), flow.subject.to_ascii_lowercase());
-    let _ = writeln!(t, "JOB={job}\nRUN_DT=$(date +%Y%m%d)\nLOG=${{LOG_DIR}}/{job}_${{RUN_DT}}.log\nERR=${{LOG}}.err\n");
+    let _ = writeln!(
+        t,
+        "#!/bin/{shell}\n#{}\n# {job}: {} batch",
+        "=".repeat(70),
+        flow.subject
+    );
+    let _ = writeln!(
+        t,
+        "#{}\n. ${{ETL_HOME}}/config/{}.parm",
+        "=".repeat(70),
+        flow.subject.to_ascii_lowercase()
+    );
+    let _ = writeln!(
+        t,
+        "JOB={job}\nRUN_DT=$(date +%Y%m%d)\nLOG=${{LOG_DIR}}/{job}_${{RUN_DT}}.log\nERR=${{LOG}}.err\n"
+    );
     // Some files hold several sessions, one per shell function (DBQL tool, franchise lib).
     let heredocs = if rng.chance(30) { rng.range(2, 4) } else { 1 };
     for h in 0..heredocs {
@@ -386,7 +583,10 @@ fn shell_script(rng: &mut Rng, flow: &Flow, job: &str, size: usize, shell: &str)
         if in_function {
             let _ = writeln!(t, "return $?\n}}\n\nstep_{h} || exit $?\n");
         } else {
-            let _ = writeln!(t, "RETURN_CD=$?\nif [ $RETURN_CD -ne 0 ]; then\n   echo \"{job} failed rc=$RETURN_CD\" >> $LOG\n   exit $RETURN_CD\nfi\n");
+            let _ = writeln!(
+                t,
+                "RETURN_CD=$?\nif [ $RETURN_CD -ne 0 ]; then\n   echo \"{job} failed rc=$RETURN_CD\" >> $LOG\n   exit $RETURN_CD\nfi\n"
+            );
         }
     }
     t.push_str("exit 0\n");
@@ -402,7 +602,10 @@ pub fn generate(dir: &Path, scripts: usize, seed: u64) -> Stats {
     while stats.files < scripts {
         flow_no += 1;
         let flow = Flow::new(&mut rng);
-        let flow_dir = dir.join(format!("wf_{flow_no:04}_{}", flow.subject.to_ascii_lowercase()));
+        let flow_dir = dir.join(format!(
+            "wf_{flow_no:04}_{}",
+            flow.subject.to_ascii_lowercase()
+        ));
         fs::create_dir_all(&flow_dir).expect("create corpus directory");
         for _ in 0..rng.range(15, 25).min(scripts - stats.files) {
             let job = format!("{}_{}_{:05}", flow.subject, rng.pick(SUFFIXES), stats.files);

@@ -40,7 +40,10 @@ pub fn run(args: ConvertArgs) -> Result<i32> {
     let config = config::load(&cwd)?.convert;
     let paths = if args.paths.is_empty() {
         if config.source.is_empty() {
-            bail!("no PATH given and no convert.source in {}", config::FILE_NAME);
+            bail!(
+                "no PATH given and no convert.source in {}",
+                config::FILE_NAME
+            );
         }
         config.source.clone()
     } else {
@@ -49,15 +52,25 @@ pub fn run(args: ConvertArgs) -> Result<i32> {
     let target = args.target.or(config.target).unwrap_or(Target::Rsql);
     let out_dir = args.out.clone().or(config.out.clone());
     let extensions: Vec<String> = config.extensions.clone().unwrap_or_else(|| {
-        inputs::DEFAULT_EXTENSIONS.iter().map(|e| e.to_string()).collect()
+        inputs::DEFAULT_EXTENSIONS
+            .iter()
+            .map(|e| e.to_string())
+            .collect()
     });
     let (files, walk_errors) = inputs::collect(&paths, &extensions)?;
     if let Some(out) = &out_dir {
         inputs::check_output_dir(out, &paths)?;
     } else if args.check {
-        bail!("--check compares with files on disk: give --out (or convert.out in {})", config::FILE_NAME);
+        bail!(
+            "--check compares with files on disk: give --out (or convert.out in {})",
+            config::FILE_NAME
+        );
     } else if files.len() > 1 && !args.diff {
-        bail!("{} files to convert: give --out DIR (or convert.out in {})", files.len(), config::FILE_NAME);
+        bail!(
+            "{} files to convert: give --out DIR (or convert.out in {})",
+            files.len(),
+            config::FILE_NAME
+        );
     }
     let input_paths: Vec<PathBuf> = files.iter().map(|f| inputs::absolute(&f.path)).collect();
     let planned = plan_outputs(&files, out_dir.as_deref(), target);
@@ -78,23 +91,42 @@ pub fn run(args: ConvertArgs) -> Result<i32> {
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    reports.extend(walk_errors.into_iter().map(|e| {
-        FileReport::failed(e.path, "IO001", e.message)
-    }));
+    reports.extend(
+        walk_errors
+            .into_iter()
+            .map(|e| FileReport::failed(e.path, "IO001", e.message)),
+    );
 
-    if out_dir.is_none() && !args.diff && args.format == Format::Text {
-        if let Some(text) = reports.first().and_then(|r| r.output_text.as_deref()) {
-            print!("{text}");
-        }
+    if out_dir.is_none()
+        && !args.diff
+        && args.format == Format::Text
+        && let Some(text) = reports.first().and_then(|r| r.output_text.as_deref())
+    {
+        print!("{text}");
     }
-    render::print_convert_reports(&reports, args.format, args.diff, out_dir.is_none() && !args.diff);
-    let failed = reports.iter().any(|r| matches!(r.status, Status::Failed | Status::Unsupported));
+    render::print_convert_reports(
+        &reports,
+        args.format,
+        args.diff,
+        out_dir.is_none() && !args.diff,
+    );
+    let failed = reports
+        .iter()
+        .any(|r| matches!(r.status, Status::Failed | Status::Unsupported));
     let differs = args.check && reports.iter().any(|r| r.differs);
-    Ok(if failed || differs { exit::FINDINGS } else { exit::OK })
+    Ok(if failed || differs {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    })
 }
 
 /// Where each input's output goes: `None` without `--out`, or an error message on a name clash.
-fn plan_outputs(files: &[Input], out_dir: Option<&Path>, target: Target) -> Vec<Option<Result<PathBuf, String>>> {
+fn plan_outputs(
+    files: &[Input],
+    out_dir: Option<&Path>,
+    target: Target,
+) -> Vec<Option<Result<PathBuf, String>>> {
     let mut seen: HashMap<PathBuf, PathBuf> = HashMap::new();
     files
         .iter()
@@ -131,7 +163,9 @@ fn convert_one(
 ) -> FileReport {
     let bytes = match std::fs::read(&input.path) {
         Ok(b) => b,
-        Err(e) => return FileReport::failed(input.path.clone(), "IO001", format!("cannot read: {e}")),
+        Err(e) => {
+            return FileReport::failed(input.path.clone(), "IO001", format!("cannot read: {e}"));
+        }
     };
     let conversion = convert::convert_file(&input.path, &bytes, target);
     let mut report = FileReport::new(input.path.clone(), &conversion);
@@ -144,7 +178,13 @@ fn convert_one(
     };
     report.output = Some(out_path.clone());
     if input_paths.contains(&inputs::absolute(&out_path)) {
-        return report.fail("IO003", format!("output {} is an input file: not overwritten", out_path.display()));
+        return report.fail(
+            "IO003",
+            format!(
+                "output {} is an input file: not overwritten",
+                out_path.display()
+            ),
+        );
     }
     if args.check {
         report.differs = std::fs::read(&out_path).map_or(true, |existing| &existing != bytes);
@@ -163,9 +203,15 @@ fn convert_one(
 /// reader never sees half a file and a failed write leaves the old file intact.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new().prefix(".rsqlmig-").suffix(".tmp").tempfile_in(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".rsqlmig-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
@@ -190,7 +236,12 @@ impl FileReport {
             input,
             output: None,
             status: Status::Failed,
-            diagnostics: vec![Diagnostic::new(code, Severity::Error, Span::empty(0), message)],
+            diagnostics: vec![Diagnostic::new(
+                code,
+                Severity::Error,
+                Span::empty(0),
+                message,
+            )],
             source: String::new(),
             output_text: None,
             differs: false,
@@ -199,7 +250,12 @@ impl FileReport {
 
     fn fail(mut self, code: &'static str, message: String) -> Self {
         self.status = Status::Failed;
-        self.diagnostics.push(Diagnostic::new(code, Severity::Error, Span::empty(0), message));
+        self.diagnostics.push(Diagnostic::new(
+            code,
+            Severity::Error,
+            Span::empty(0),
+            message,
+        ));
         self
     }
 }

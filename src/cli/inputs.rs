@@ -19,7 +19,9 @@ pub struct WalkError {
 }
 
 /// Extensions taken from directories by default.
-pub const DEFAULT_EXTENSIONS: &[&str] = &["btq", "bteq", "bte", "sql", "sh", "ksh", "bash", "txt", "rsql"];
+pub const DEFAULT_EXTENSIONS: &[&str] = &[
+    "btq", "bteq", "bte", "sql", "sh", "ksh", "bash", "txt", "rsql",
+];
 
 /// Expands `paths`: a file is taken whatever its extension; a directory is walked (symlinks
 /// followed, loops reported) for files with one of `extensions`.
@@ -32,17 +34,27 @@ pub fn collect(paths: &[PathBuf], extensions: &[String]) -> Result<(Vec<Input>, 
             Err(e) => bail!("{}: {e}", root.display()),
         };
         if meta.is_file() {
-            let name = root.file_name().map(PathBuf::from).unwrap_or_else(|| root.clone());
+            let name = root
+                .file_name()
+                .map(PathBuf::from)
+                .unwrap_or_else(|| root.clone());
             inputs.push(Input {
                 path: root.clone(),
                 relative: name,
             });
             continue;
         }
-        for entry in walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name() {
+        for entry in walkdir::WalkDir::new(root)
+            .follow_links(true)
+            .sort_by_file_name()
+        {
             match entry {
                 Ok(e) if e.file_type().is_file() && has_extension(e.path(), extensions) => {
-                    let relative = e.path().strip_prefix(root).unwrap_or(e.path()).to_path_buf();
+                    let relative = e
+                        .path()
+                        .strip_prefix(root)
+                        .unwrap_or(e.path())
+                        .to_path_buf();
                     inputs.push(Input {
                         path: e.path().to_path_buf(),
                         relative,
@@ -50,11 +62,15 @@ pub fn collect(paths: &[PathBuf], extensions: &[String]) -> Result<(Vec<Input>, 
                 }
                 Ok(_) => {}
                 Err(e) => errors.push(WalkError {
-                    path: e.path().map(Path::to_path_buf).unwrap_or_else(|| root.clone()),
+                    path: e
+                        .path()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| root.clone()),
                     message: if e.loop_ancestor().is_some() {
                         "symbolic link loop: not followed".to_string()
                     } else {
-                        e.io_error().map_or_else(|| e.to_string(), |io| io.to_string())
+                        e.io_error()
+                            .map_or_else(|| e.to_string(), |io| io.to_string())
                     },
                 }),
             }

@@ -19,7 +19,11 @@ pub mod exit {
 }
 
 #[derive(Parser)]
-#[command(name = "rsqlmig", version, about = "Migrate Teradata BTEQ jobs to Amazon Redshift RSQL and the Generic RSQL Orchestration Framework")]
+#[command(
+    name = "rsqlmig",
+    version,
+    about = "Migrate Teradata BTEQ jobs to Amazon Redshift RSQL and the Generic RSQL Orchestration Framework"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -44,7 +48,11 @@ pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
             let _ = e.print();
             return code;
         }

@@ -107,7 +107,13 @@ impl<'a> ConvertContext<'a> {
         }
     }
 
-    pub fn report(&mut self, code: &'static str, severity: Severity, span: Span, message: impl Into<String>) {
+    pub fn report(
+        &mut self,
+        code: &'static str,
+        severity: Severity,
+        span: Span,
+        message: impl Into<String>,
+    ) {
         self.diagnostics
             .push(Diagnostic::new(code, severity, span, message));
     }
@@ -116,7 +122,11 @@ impl<'a> ConvertContext<'a> {
     pub fn redacted(&self, span: Span) -> String {
         let mut out = String::new();
         let mut pos = span.start as usize;
-        for secret in self.secrets.iter().filter(|s| s.start >= span.start && s.end <= span.end) {
+        for secret in self
+            .secrets
+            .iter()
+            .filter(|s| s.start >= span.start && s.end <= span.end)
+        {
             out.push_str(&self.src[pos..secret.start as usize]);
             out.push_str("********");
             pos = secret.end as usize;
@@ -163,7 +173,11 @@ fn find_comment_secrets(src: &str, script: &Script) -> Vec<Span> {
         .collect();
     logon_line_secrets(src)
         .into_iter()
-        .filter(|s| !commands.iter().any(|c| c.start <= s.start && s.end <= c.end))
+        .filter(|s| {
+            !commands
+                .iter()
+                .any(|c| c.start <= s.start && s.end <= c.end)
+        })
         .collect()
 }
 
@@ -173,7 +187,8 @@ pub fn logon_line_secrets(text: &str) -> Vec<Span> {
     let mut secrets = Vec::new();
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
-        let body = line.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '/' | '*' | '.'));
+        let body = line
+            .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '/' | '*' | '.'));
         let lead = line.len() - body.len();
         if body.len() > 6 && body.as_bytes()[..6].eq_ignore_ascii_case(b"logon ") {
             let args_start = line_start + lead + 6;

@@ -55,7 +55,12 @@ pub struct FileConversion {
 }
 
 impl FileConversion {
-    fn failed(input: String, encoding: Option<Encoding>, status: Status, diagnostics: Vec<Diagnostic>) -> Self {
+    fn failed(
+        input: String,
+        encoding: Option<Encoding>,
+        status: Status,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Self {
         FileConversion {
             status,
             input,
@@ -81,7 +86,10 @@ impl FileConversion {
 /// Whether `path` names a shell script by its extension.
 pub fn has_shell_extension(path: &Path) -> bool {
     matches!(
-        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
         Some("sh" | "ksh" | "bash")
     )
 }
@@ -92,7 +100,12 @@ pub fn convert_file(path: &Path, bytes: &[u8], target: Target) -> FileConversion
     let decoded = match text::decode(bytes) {
         Ok(d) => d,
         Err(e) => {
-            let diag = Diagnostic::new("IO002", Severity::Error, Span::empty(0), format!("not a text script: {e}"));
+            let diag = Diagnostic::new(
+                "IO002",
+                Severity::Error,
+                Span::empty(0),
+                format!("not a text script: {e}"),
+            );
             return FileConversion::failed(String::new(), None, Status::Failed, vec![diag]);
         }
     };
@@ -113,7 +126,12 @@ pub fn convert_file(path: &Path, bytes: &[u8], target: Target) -> FileConversion
     let output_bytes = match text::encode(&output, decoded.encoding) {
         Ok(b) => b,
         Err(e) => {
-            let diag = Diagnostic::new("IO004", Severity::Error, Span::empty(0), format!("output cannot keep the input's encoding: {e}"));
+            let diag = Diagnostic::new(
+                "IO004",
+                Severity::Error,
+                Span::empty(0),
+                format!("output cannot keep the input's encoding: {e}"),
+            );
             return FileConversion::failed(src, Some(decoded.encoding), Status::Failed, vec![diag]);
         }
     };
@@ -143,7 +161,12 @@ fn refuse_utility(span: Span, what: &str) -> Refused {
     )
 }
 
-fn convert_plain(src: &str, line_ending: LineEnding, target: Target, path: &Path) -> Result<Converted, Refused> {
+fn convert_plain(
+    src: &str,
+    line_ending: LineEnding,
+    target: Target,
+    path: &Path,
+) -> Result<Converted, Refused> {
     let parsed = Script::parse(src, Dialect::Bteq);
     if let Some((span, what)) = utility_marker(src, &parsed) {
         return Err(refuse_utility(span, &what));
@@ -171,18 +194,30 @@ fn convert_shell(src: &str, line_ending: LineEnding, target: Target) -> Result<C
             )],
         ),
     })?;
-    if let Some(h) = heredocs.iter().find(|h| shell::is_teradata_utility_command(&h.command)) {
-        return Err(refuse_utility(h.command_span, &format!("`{}` heredoc", h.command)));
+    if let Some(h) = heredocs
+        .iter()
+        .find(|h| shell::is_teradata_utility_command(&h.command))
+    {
+        return Err(refuse_utility(
+            h.command_span,
+            &format!("`{}` heredoc", h.command),
+        ));
     }
     let mut diagnostics = Vec::new();
     let mut secrets = Vec::new();
     let mut edits = Vec::new();
     let mut converted_any = false;
-    for heredoc in heredocs.iter().filter(|h| shell::is_bteq_command(&h.command)) {
+    for heredoc in heredocs
+        .iter()
+        .filter(|h| shell::is_bteq_command(&h.command))
+    {
         let body_text = heredoc.body.text(src);
         let parsed = Script::parse(body_text, Dialect::Bteq);
         if let Some((span, what)) = utility_marker(body_text, &parsed) {
-            return Err(refuse_utility(span.offset(heredoc.body.start as usize), &what));
+            return Err(refuse_utility(
+                span.offset(heredoc.body.start as usize),
+                &what,
+            ));
         }
         let out = script::convert_parsed(body_text, &parsed, line_ending);
         let base = heredoc.body.start as usize;
@@ -199,9 +234,16 @@ fn convert_shell(src: &str, line_ending: LineEnding, target: Target) -> Result<C
         converted_any = true;
     }
     // Logon lines in the shell text itself (an old inline logon, an `echo` into a BTEQ file).
-    let bodies: Vec<Span> = heredocs.iter().filter(|h| shell::is_bteq_command(&h.command)).map(|h| h.body).collect();
+    let bodies: Vec<Span> = heredocs
+        .iter()
+        .filter(|h| shell::is_bteq_command(&h.command))
+        .map(|h| h.body)
+        .collect();
     for secret in context::logon_line_secrets(src) {
-        if !bodies.iter().any(|b| b.start <= secret.start && secret.end <= b.end) {
+        if !bodies
+            .iter()
+            .any(|b| b.start <= secret.start && secret.end <= b.end)
+        {
             edits.push(Edit::replace(secret, "********"));
             secrets.push(secret);
         }
@@ -215,7 +257,11 @@ fn convert_shell(src: &str, line_ending: LineEnding, target: Target) -> Result<C
         ));
         return Ok((Status::Unchanged, src.to_string(), diagnostics, secrets));
     }
-    let status = if converted_any { Status::Converted } else { Status::Unchanged };
+    let status = if converted_any {
+        Status::Converted
+    } else {
+        Status::Unchanged
+    };
     if converted_any && target == Target::Framework && !src.contains("get_redshift_creds.sh") {
         edits.push(Edit::insert(
             after_shebang(src),
@@ -240,11 +286,17 @@ pub fn framework_job(rsql: &str, line_ending: LineEnding, source: &Path) -> Stri
     let nl = line_ending.as_str();
     let body = escape_for_unquoted_heredoc(rsql);
     let delimiter = heredoc_delimiter(&body);
-    let name = source.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = source
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     let mut out = String::with_capacity(body.len() + 256);
     for line in [
         "#!/bin/bash",
-        &format!("# Converted from {name} by rsqlmig {}.", env!("CARGO_PKG_VERSION")),
+        &format!(
+            "# Converted from {name} by rsqlmig {}.",
+            env!("CARGO_PKG_VERSION")
+        ),
         "# The framework runs it as: sh <script> <instance_code_dir> <secret_id>",
         CREDENTIALS_LINE,
         &format!("{RSQL_INVOCATION} <<{delimiter}"),
@@ -325,30 +377,59 @@ mod tests {
         let src = "#!/bin/ksh\nbteq <<EOF > $LOG 2>&1\n.LOGON h/u,p;\n.QUIT 8\nEOF\nRC=$?\n";
         let conv = convert_file(Path::new("job.ksh"), src.as_bytes(), Target::Rsql);
         let out = conv.output.unwrap();
-        assert!(out.starts_with("#!/bin/ksh\nrsql -h $HOST -U $USER -d $DB <<EOF > $LOG 2>&1\n-- rsqlmig: BQ001"), "{out}");
+        assert!(
+            out.starts_with(
+                "#!/bin/ksh\nrsql -h $HOST -U $USER -d $DB <<EOF > $LOG 2>&1\n-- rsqlmig: BQ001"
+            ),
+            "{out}"
+        );
         assert!(out.ends_with("\\exit 8\nEOF\nRC=$?\n"), "{out}");
         assert!(!out.contains(",p;"));
     }
 
     #[test]
     fn framework_target_wraps_plain_bteq() {
-        let conv = convert_file(Path::new("load.btq"), b"SELECT '$$' || $1;\n.QUIT 4\n", Target::Framework);
+        let conv = convert_file(
+            Path::new("load.btq"),
+            b"SELECT '$$' || $1;\n.QUIT 4\n",
+            Target::Framework,
+        );
         let out = conv.output.unwrap();
-        assert!(out.contains("source $1/get_redshift_creds.sh $2\nrsql -h $HOST -U $USER -d $DB <<EOF\n"));
-        assert!(out.contains("SELECT '\\$\\$' || \\$1;\n\\exit 4\nEOF\nrsqlexitcode=$?\nexit $rsqlexitcode\n"), "{out}");
+        assert!(
+            out.contains(
+                "source $1/get_redshift_creds.sh $2\nrsql -h $HOST -U $USER -d $DB <<EOF\n"
+            )
+        );
+        assert!(
+            out.contains(
+                "SELECT '\\$\\$' || \\$1;\n\\exit 4\nEOF\nrsqlexitcode=$?\nexit $rsqlexitcode\n"
+            ),
+            "{out}"
+        );
     }
 
     #[test]
     fn placeholders_stay_live_in_the_framework_heredoc() {
-        assert_eq!(escape_for_unquoted_heredoc("${DB}.T $X $(d) a\\\\b"), "${DB}.T $X $(d) a\\\\\\b");
+        assert_eq!(
+            escape_for_unquoted_heredoc("${DB}.T $X $(d) a\\\\b"),
+            "${DB}.T $X $(d) a\\\\\\b"
+        );
     }
 
     #[test]
     fn utility_scripts_are_refused() {
-        let conv = convert_file(Path::new("x.btq"), b".LOGTABLE w.l;\n.BEGIN EXPORT SESSIONS 4;\n", Target::Rsql);
+        let conv = convert_file(
+            Path::new("x.btq"),
+            b".LOGTABLE w.l;\n.BEGIN EXPORT SESSIONS 4;\n",
+            Target::Rsql,
+        );
         assert_eq!(conv.status, Status::Unsupported);
         assert!(conv.output.is_none());
-        let conv = convert_file(Path::new("x.sh"), b"fastload <<EOF\n.LOGON a/b,c;\nEOF\n", Target::Rsql);
+        let conv = convert_file(
+            Path::new("x.sh"),
+            b"fastload <<EOF\n.LOGON a/b,c;\nEOF\n",
+            Target::Rsql,
+        );
         assert_eq!(conv.status, Status::Unsupported);
     }
 
@@ -361,8 +442,17 @@ mod tests {
 
     #[test]
     fn output_names() {
-        assert_eq!(output_name(Path::new("d/a.btq"), false, Target::Rsql), PathBuf::from("d/a.rsql"));
-        assert_eq!(output_name(Path::new("d/a.btq"), false, Target::Framework), PathBuf::from("d/a.sh"));
-        assert_eq!(output_name(Path::new("d/a.sql"), true, Target::Rsql), PathBuf::from("d/a.sql"));
+        assert_eq!(
+            output_name(Path::new("d/a.btq"), false, Target::Rsql),
+            PathBuf::from("d/a.rsql")
+        );
+        assert_eq!(
+            output_name(Path::new("d/a.btq"), false, Target::Framework),
+            PathBuf::from("d/a.sh")
+        );
+        assert_eq!(
+            output_name(Path::new("d/a.sql"), true, Target::Rsql),
+            PathBuf::from("d/a.sql")
+        );
     }
 }

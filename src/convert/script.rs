@@ -38,9 +38,10 @@ pub fn convert_parsed(src: &str, script: &Script, line_ending: LineEnding) -> Sc
             fatal: true,
         };
     }
-    let script_has_logon = script.instructions.iter().any(|i| {
-        Command::from_instruction(script, src, i).is_some_and(|c| c.name == "LOGON")
-    });
+    let script_has_logon = script
+        .instructions
+        .iter()
+        .any(|i| Command::from_instruction(script, src, i).is_some_and(|c| c.name == "LOGON"));
     let mut position = Position {
         before_any_sql: true,
         script_has_logon,
@@ -62,7 +63,8 @@ pub fn convert_parsed(src: &str, script: &Script, line_ending: LineEnding) -> Sc
                         i += 1;
                         let action_span = trimmed(src, action.span);
                         cx.enclosing_condition = if_block::condition_of(&cmd);
-                        let lines = action_lines(&mut cx, action, action_span, &position, &mut pending);
+                        let lines =
+                            action_lines(&mut cx, action, action_span, &position, &mut pending);
                         cx.enclosing_condition = None;
                         let whole = cmd.span.cover(action_span);
                         (whole, if_block::if_then(&mut cx, &cmd, lines, whole))
@@ -76,7 +78,10 @@ pub fn convert_parsed(src: &str, script: &Script, line_ending: LineEnding) -> Sc
             InstructionKind::Comment => {
                 let tok = &script.tokens_of(instr)[0];
                 if tok.kind == TokenKind::StarComment {
-                    edits.push(Edit::replace(tok.span, comments::star_comment(tok.span.text(src))));
+                    edits.push(Edit::replace(
+                        tok.span,
+                        comments::star_comment(tok.span.text(src)),
+                    ));
                 }
             }
             InstructionKind::Sql => {
@@ -120,13 +125,11 @@ fn action_lines(
     pending: &mut Vec<Edit>,
 ) -> Vec<String> {
     let src = cx.src;
-    if action.kind == InstructionKind::DotCommand {
-        if let Some(cmd) = Command::from_instruction(cx.script, src, action) {
-            return match bteq::convert_command(cx, &cmd, position) {
-                Output::Keep => split_lines(span.text(src)),
-                Output::Lines(lines) => lines,
-            };
-        }
+    if let Some(cmd) = Command::from_instruction(cx.script, src, action) {
+        return match bteq::convert_command(cx, &cmd, position) {
+            Output::Keep => split_lines(span.text(src)),
+            Output::Lines(lines) => lines,
+        };
     }
     if starts_with_using(cx.script, action, src) {
         pending.retain(|e| !within(e.span, span));
@@ -136,7 +139,10 @@ fn action_lines(
     let mut inner: Vec<Edit> = Vec::new();
     pending.retain(|e| {
         if within(e.span, span) {
-            inner.push(Edit::replace(e.span.offset_back(span.start as usize), e.replacement.clone()));
+            inner.push(Edit::replace(
+                e.span.offset_back(span.start as usize),
+                e.replacement.clone(),
+            ));
             false
         } else {
             true
@@ -163,15 +169,17 @@ fn within(inner: Span, outer: Span) -> bool {
 /// `span` without trailing blanks and line breaks.
 fn trimmed(src: &str, span: Span) -> Span {
     let text = span.text(src);
-    Span::new(span.start as usize, span.start as usize + text.trim_end().len())
+    Span::new(
+        span.start as usize,
+        span.start as usize + text.trim_end().len(),
+    )
 }
 
 fn starts_with_using(script: &Script, instr: &Instruction, src: &str) -> bool {
     instr.kind == InstructionKind::Sql
-        && script
-            .significant(instr)
-            .next()
-            .is_some_and(|t| t.kind == TokenKind::Word && t.span.text(src).eq_ignore_ascii_case("USING"))
+        && script.significant(instr).next().is_some_and(|t| {
+            t.kind == TokenKind::Word && t.span.text(src).eq_ignore_ascii_case("USING")
+        })
 }
 
 /// Replaces `span` by `lines`, each on its own line at the indentation of the original.
@@ -209,8 +217,14 @@ mod tests {
 
     #[test]
     fn converted_lines_keep_indentation_and_crlf() {
-        let out = convert_script("\t.IF ERRORCODE <> 0 THEN .QUIT 8\r\nSELECT 1;\r\n", LineEnding::CrLf);
-        assert_eq!(out.text, "\t\\if :ERROR <> 0\r\n\t  \\exit 8\r\n\t\\endif\r\nSELECT 1;\r\n");
+        let out = convert_script(
+            "\t.IF ERRORCODE <> 0 THEN .QUIT 8\r\nSELECT 1;\r\n",
+            LineEnding::CrLf,
+        );
+        assert_eq!(
+            out.text,
+            "\t\\if :ERROR <> 0\r\n\t  \\exit 8\r\n\t\\endif\r\nSELECT 1;\r\n"
+        );
     }
 
     #[test]
@@ -228,13 +242,19 @@ mod tests {
     #[test]
     fn missing_semicolon_inside_an_if_action() {
         let out = convert_bteq(".IF ERRORCODE <> 0 THEN CALL log_failure('x')");
-        assert_eq!(out.text, "\\if :ERROR <> 0\n  CALL log_failure('x');\n\\endif");
+        assert_eq!(
+            out.text,
+            "\\if :ERROR <> 0\n  CALL log_failure('x');\n\\endif"
+        );
     }
 
     #[test]
     fn passwords_in_commented_out_logons_are_masked() {
         let out = convert_bteq("/*\n.LOGON tdp/u,Secr3t!;\n*/\n-- .logon h/u, pw2\nSELECT 1;\n");
-        assert_eq!(out.text, "/*\n.LOGON tdp/u,********;\n*/\n-- .logon h/u, ********\nSELECT 1;\n");
+        assert_eq!(
+            out.text,
+            "/*\n.LOGON tdp/u,********;\n*/\n-- .logon h/u, ********\nSELECT 1;\n"
+        );
     }
 
     #[test]

@@ -40,7 +40,9 @@ pub fn all() -> &'static [&'static Rule] {
 }
 
 pub fn by_code(code: &str) -> Option<&'static Rule> {
-    ALL.iter().copied().find(|r| r.code.eq_ignore_ascii_case(code))
+    ALL.iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code))
 }
 
 static ALL: [&Rule; bteq::RULES.len()] = bteq::RULES;

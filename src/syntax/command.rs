@@ -85,14 +85,15 @@ pub fn trim_args(args: &str) -> &str {
 }
 
 fn status_var(i: &str) -> IResult<&str, StatusVar> {
-    map(take_while1(|c: char| c.is_ascii_alphabetic()), |w: &str| {
-        match w.to_ascii_uppercase().as_str() {
+    map(
+        take_while1(|c: char| c.is_ascii_alphabetic()),
+        |w: &str| match w.to_ascii_uppercase().as_str() {
             "ERRORCODE" => StatusVar::ErrorCode,
             "ERRORLEVEL" => StatusVar::ErrorLevel,
             "ACTIVITYCOUNT" | "ACTIVITYCO" => StatusVar::ActivityCount,
             other => StatusVar::Other(other.to_string()),
-        }
-    })
+        },
+    )
     .parse(i)
 }
 
@@ -119,18 +120,18 @@ fn ws<'a, O>(
 }
 
 fn compare(i: &str) -> IResult<&str, Condition> {
-    map((ws(status_var), ws(cmp_op), ws(number)), |(var, op, value)| {
-        Condition::Compare { var, op, value }
-    })
+    map(
+        (ws(status_var), ws(cmp_op), ws(number)),
+        |(var, op, value)| Condition::Compare { var, op, value },
+    )
     .parse(i)
 }
 
 fn primary(i: &str) -> IResult<&str, Condition> {
     alt((
-        map(
-            preceded(ws(tag_no_case("NOT")), primary),
-            |c| Condition::Not(Box::new(c)),
-        ),
+        map(preceded(ws(tag_no_case("NOT")), primary), |c| {
+            Condition::Not(Box::new(c))
+        }),
         delimited(ws(char('(')), condition, ws(char(')'))),
         compare,
     ))
@@ -138,18 +139,24 @@ fn primary(i: &str) -> IResult<&str, Condition> {
 }
 
 fn and_chain(i: &str) -> IResult<&str, Condition> {
-    map(
-        separated_list1(ws(keyword("AND")), primary),
-        |mut v| if v.len() == 1 { v.remove(0) } else { Condition::And(v) },
-    )
+    map(separated_list1(ws(keyword("AND")), primary), |mut v| {
+        if v.len() == 1 {
+            v.remove(0)
+        } else {
+            Condition::And(v)
+        }
+    })
     .parse(i)
 }
 
 fn condition(i: &str) -> IResult<&str, Condition> {
-    map(
-        separated_list1(ws(keyword("OR")), and_chain),
-        |mut v| if v.len() == 1 { v.remove(0) } else { Condition::Or(v) },
-    )
+    map(separated_list1(ws(keyword("OR")), and_chain), |mut v| {
+        if v.len() == 1 {
+            v.remove(0)
+        } else {
+            Condition::Or(v)
+        }
+    })
     .parse(i)
 }
 
@@ -171,7 +178,10 @@ fn keyword<'a>(
 
 /// Parses the condition of `.IF <cond> THEN` / `.ELSEIF <cond> [THEN]` (without `THEN`).
 pub fn parse_condition(text: &str) -> Option<Condition> {
-    all_consuming(ws(condition)).parse(text).ok().map(|(_, c)| c)
+    all_consuming(ws(condition))
+        .parse(text)
+        .ok()
+        .map(|(_, c)| c)
 }
 
 /// Splits `.IF` / `.ELSEIF` arguments into the condition text and whether `THEN` was present.
@@ -197,10 +207,13 @@ pub fn parse_exit_arg(args: &str) -> Option<ExitArg> {
     if args.is_empty() {
         return Some(ExitArg::Default);
     }
-    all_consuming(alt((map(number, ExitArg::Code), map(status_var, ExitArg::Status))))
-        .parse(args)
-        .ok()
-        .map(|(_, a)| a)
+    all_consuming(alt((
+        map(number, ExitArg::Code),
+        map(status_var, ExitArg::Status),
+    )))
+    .parse(args)
+    .ok()
+    .map(|(_, a)| a)
 }
 
 /// A file named by `.RUN`, `.EXPORT` or `.IMPORT`: `FILE=x`, `FILE = x`, `FILE x`, `file='x'`.
@@ -250,7 +263,10 @@ fn unquoted_name(i: &str) -> IResult<&str, &str> {
         }
     }
     if end == 0 {
-        return Err(nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::TakeTill1)));
+        return Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::TakeTill1,
+        )));
     }
     Ok((&i[end..], &i[..end]))
 }
@@ -307,7 +323,11 @@ pub fn parse_errorlevel(args: &str) -> Option<(ErrorCodes, u64)> {
     let codes = alt((
         map(number, |n| ErrorCodes::List(vec![n])),
         map(
-            delimited(ws(char('(')), separated_list1(ws(char(',')), number), ws(char(')'))),
+            delimited(
+                ws(char('(')),
+                separated_list1(ws(char(',')), number),
+                ws(char(')')),
+            ),
             ErrorCodes::List,
         ),
         value(ErrorCodes::Unknown, keyword("UNKNOWN")),
@@ -368,15 +388,25 @@ mod tests {
         );
         assert_eq!(
             parse_condition("NOT (ERRORLEVEL ~= 4)"),
-            Some(Condition::Not(Box::new(cmp(StatusVar::ErrorLevel, CmpOp::Ne, 4))))
+            Some(Condition::Not(Box::new(cmp(
+                StatusVar::ErrorLevel,
+                CmpOp::Ne,
+                4
+            ))))
         );
         assert_eq!(parse_condition("$FLAG <> 'Y'"), None);
     }
 
     #[test]
     fn then_is_found_as_a_word() {
-        assert_eq!(split_then("ERRORCODE <> 0 THEN "), ("ERRORCODE <> 0 ", true));
-        assert_eq!(split_then("ACTIVITYCOUNT = 0"), ("ACTIVITYCOUNT = 0", false));
+        assert_eq!(
+            split_then("ERRORCODE <> 0 THEN "),
+            ("ERRORCODE <> 0 ", true)
+        );
+        assert_eq!(
+            split_then("ACTIVITYCOUNT = 0"),
+            ("ACTIVITYCOUNT = 0", false)
+        );
     }
 
     #[test]

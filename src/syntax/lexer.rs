@@ -199,9 +199,7 @@ impl<'a> Lexer<'a> {
                 None => self.token(TokenKind::Other, start + 1),
             },
             b'%' if self.peek(1) == Some(b'%') => self.percent_placeholder(),
-            b'&' if self.peek(1) == Some(b'&')
-                && self.peek(2).is_some_and(is_name_start) =>
-            {
+            b'&' if self.peek(1) == Some(b'&') && self.peek(2).is_some_and(is_name_start) => {
                 let end = self.name_end(start + 2);
                 self.token(TokenKind::Placeholder, end)
             }
@@ -221,8 +219,8 @@ impl<'a> Lexer<'a> {
                 let end = self.word_end(start + 1);
                 self.token(TokenKind::Word, end)
             }
-            b'<' | b'>' | b'=' | b'!' | b'^' | b'~' | b'*' | b'|' | b'+' | b'-' | b'/'
-            | b'%' | b'&' | b'?' | b'@' | b'[' | b']' | b'}' => {
+            b'<' | b'>' | b'=' | b'!' | b'^' | b'~' | b'*' | b'|' | b'+' | b'-' | b'/' | b'%'
+            | b'&' | b'?' | b'@' | b'[' | b']' | b'}' => {
                 let two = [b, self.peek(1).unwrap_or(0)];
                 let len = match &two {
                     b"<>" | b"<=" | b">=" | b"!=" | b"^=" | b"~=" | b"**" | b"||" | b"=>"
@@ -535,8 +533,17 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                "${DB}", "$X", "$(date +'%Y')", "`date`", "%%STG%%", "&&ENV", "@Part",
-                "{{ p.x }}", "{db}", "$1", "$$"
+                "${DB}",
+                "$X",
+                "$(date +'%Y')",
+                "`date`",
+                "%%STG%%",
+                "&&ENV",
+                "@Part",
+                "{{ p.x }}",
+                "{db}",
+                "$1",
+                "$$"
             ]
         );
     }
@@ -545,7 +552,12 @@ mod tests {
     fn word_stops_before_embedded_placeholder() {
         assert_eq!(
             significant("tmp_${KPI}_x A$B", Mode::BteqSql),
-            vec![(Word, "tmp_"), (Placeholder, "${KPI}"), (Word, "_x"), (Word, "A$B")]
+            vec![
+                (Word, "tmp_"),
+                (Placeholder, "${KPI}"),
+                (Word, "_x"),
+                (Word, "A$B")
+            ]
         );
     }
 

@@ -237,10 +237,16 @@ impl<'a> Parser<'a> {
                 .position(|b| !b.is_ascii_alphabetic())
                 .unwrap_or(self.src.len() - pos);
         let word = &self.src[pos..word_end];
-        if !DOTLESS_COMMANDS.iter().any(|c| c.eq_ignore_ascii_case(word)) {
+        if !DOTLESS_COMMANDS
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(word))
+        {
             return false;
         }
-        if !matches!(self.byte(word_end), None | Some(b' ' | b'\t' | b';' | b'\r' | b'\n')) {
+        if !matches!(
+            self.byte(word_end),
+            None | Some(b' ' | b'\t' | b';' | b'\r' | b'\n')
+        ) {
             return false;
         }
         let line_end = self.src[pos..]
@@ -350,10 +356,12 @@ impl<'a> Parser<'a> {
                     depth += 1;
                 }
                 TokenKind::RParen => depth = depth.saturating_sub(1),
-                TokenKind::Semicolon if depth == 0 => {
-                    if self.dialect == Dialect::Rsql || self.ends_request(tok.span.end as usize) {
-                        return;
-                    }
+                TokenKind::Semicolon
+                    if depth == 0
+                        && (self.dialect == Dialect::Rsql
+                            || self.ends_request(tok.span.end as usize)) =>
+                {
+                    return;
                 }
                 _ => {}
             }
@@ -405,7 +413,9 @@ impl<'a> Parser<'a> {
     }
 
     fn check_dot_line(&mut self, pos: usize) {
-        if self.byte(pos) == Some(b'.') && self.byte(pos + 1).is_some_and(|c| c.is_ascii_alphabetic()) {
+        if self.byte(pos) == Some(b'.')
+            && self.byte(pos + 1).is_some_and(|c| c.is_ascii_alphabetic())
+        {
             let end = self.src[pos..]
                 .iter()
                 .position(|&b| b == b'\n' || b == b'\r')
@@ -449,7 +459,10 @@ mod tests {
     fn request_ends_at_line_final_semicolon_only() {
         assert_eq!(
             bteq("SELECT 'a;b', (1;2)\n  FROM t; \n.QUIT 0\n"),
-            vec![(Sql, "SELECT 'a;b', (1;2)\n  FROM t;"), (DotCommand, ".QUIT 0")]
+            vec![
+                (Sql, "SELECT 'a;b', (1;2)\n  FROM t;"),
+                (DotCommand, ".QUIT 0")
+            ]
         );
     }
 
@@ -466,7 +479,10 @@ mod tests {
         assert_eq!(
             bteq(src),
             vec![
-                (Sql, "INSERT INTO t SELECT * FROM s WHERE x = 1\n;UPDATE u SET a = 1;"),
+                (
+                    Sql,
+                    "INSERT INTO t SELECT * FROM s WHERE x = 1\n;UPDATE u SET a = 1;"
+                ),
                 (Sql, "SELECT 1; SELECT 2;")
             ]
         );

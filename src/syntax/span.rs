@@ -65,9 +65,7 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0u32];
-        line_starts.extend(
-            memchr_iter(b'\n', text.as_bytes()).map(|i| (i + 1) as u32),
-        );
+        line_starts.extend(memchr_iter(b'\n', text.as_bytes()).map(|i| (i + 1) as u32));
         LineIndex { line_starts }
     }
 

@@ -1,7 +1,7 @@
 //! BQ064: BTEQ `*` comment lines become `--` comments.
 
-use crate::rules::{Rule, RuleKind};
 use crate::diagnostic::Severity;
+use crate::rules::{Rule, RuleKind};
 
 pub const STAR_COMMENT: Rule = Rule {
     code: "BQ064",

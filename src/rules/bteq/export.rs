@@ -84,7 +84,10 @@ fn report(cx: &mut ConvertContext, cmd: &Command, has_mode: bool) -> Output {
         EXPORT_REPORT.code,
         Severity::Warning,
         cmd.span,
-        format!(".EXPORT options {} have no RSQL counterpart and were left out", options.join(", ")),
+        format!(
+            ".EXPORT options {} have no RSQL counterpart and were left out",
+            options.join(", ")
+        ),
     );
     lines.push(converted);
     Output::Lines(lines)
@@ -108,7 +111,9 @@ mod tests {
 
     #[test]
     fn report_exports_convert() {
-        let out = convert_bteq(".EXPORT RESET\n.EXPORT FILE = /data/out/y.csv;\nSEL 1;\n.export reset\n.export report file = ${OUT}/z_$(date +'%Y%m%d').csv;\n.EXPORT REPORT FILE='${tmp}'\n");
+        let out = convert_bteq(
+            ".EXPORT RESET\n.EXPORT FILE = /data/out/y.csv;\nSEL 1;\n.export reset\n.export report file = ${OUT}/z_$(date +'%Y%m%d').csv;\n.EXPORT REPORT FILE='${tmp}'\n",
+        );
         assert_eq!(
             out.text,
             "\\export reset\n\\export report file=/data/out/y.csv\nSEL 1;\n\\export reset\n\\export report file=${OUT}/z_$(date +'%Y%m%d').csv\n\\export report file='${tmp}'\n"
@@ -119,15 +124,24 @@ mod tests {
     #[test]
     fn export_options_are_flagged() {
         let out = convert_bteq(".export file X close\n");
-        assert!(out.text.ends_with("\\export report file=X\n"), "{}", out.text);
+        assert!(
+            out.text.ends_with("\\export report file=X\n"),
+            "{}",
+            out.text
+        );
         assert_eq!(out.diagnostics[0].code, "BQ050");
     }
 
     #[test]
     fn data_exports_are_action_items_with_their_reset() {
         let out = convert_bteq(".EXPORT DATA FILE=/sched/k.txt\nSELECT 1;\n.EXPORT RESET\n");
-        assert!(out.text.starts_with("-- rsqlmig: BQ051 .EXPORT DATA has no RSQL counterpart"));
-        assert!(out.text.contains("-- rsqlmig: BQ051 .EXPORT RESET ends the DATA export above\n-- .EXPORT RESET\n"));
+        assert!(
+            out.text
+                .starts_with("-- rsqlmig: BQ051 .EXPORT DATA has no RSQL counterpart")
+        );
+        assert!(out.text.contains(
+            "-- rsqlmig: BQ051 .EXPORT RESET ends the DATA export above\n-- .EXPORT RESET\n"
+        ));
         assert!(!out.text.contains("\\export"));
     }
 }

@@ -74,7 +74,8 @@ impl LabelPlan {
                 _ => {}
             }
         }
-        let mut taken: HashSet<String> = labels.iter().map(|(_, n)| n.to_ascii_uppercase()).collect();
+        let mut taken: HashSet<String> =
+            labels.iter().map(|(_, n)| n.to_ascii_uppercase()).collect();
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut plan = LabelPlan::default();
         for (offset, name) in &labels {
@@ -106,7 +107,12 @@ impl LabelPlan {
 
 pub fn label(cx: &mut ConvertContext, cmd: &Command) -> Output {
     let written = label_arg(cmd.args);
-    let name = cx.labels.label_names.get(&cmd.span.start).cloned().unwrap_or_else(|| written.to_string());
+    let name = cx
+        .labels
+        .label_names
+        .get(&cmd.span.start)
+        .cloned()
+        .unwrap_or_else(|| written.to_string());
     if name != written {
         cx.report(
             LABEL_RENAMED.code,
@@ -151,14 +157,23 @@ mod tests {
             "\\if :ACTIVITYCOUNT = 0\n  \\goto ok\n\\endif\nDROP TABLE a;\n\\label ok\n\
 \\if :ACTIVITYCOUNT = 0\n  \\goto ok_2_\n\\endif\nDROP TABLE b;\n\\label ok_2_\n\\goto ok_3\n\\label ok_2\n\\label ok_3\n"
         );
-        assert_eq!(out.diagnostics.iter().filter(|d| d.code == "BQ031").count(), 2);
+        assert_eq!(
+            out.diagnostics.iter().filter(|d| d.code == "BQ031").count(),
+            2
+        );
     }
 
     #[test]
     fn goto_without_a_label_ahead_is_an_action_item() {
         let out = convert_bteq(".LABEL BACK\n.GOTO BACK\n.GOTO NOWHERE\n");
-        assert!(out.text.contains("-- rsqlmig: BQ032 .GOTO BACK has no .LABEL BACK after it"));
+        assert!(
+            out.text
+                .contains("-- rsqlmig: BQ032 .GOTO BACK has no .LABEL BACK after it")
+        );
         assert!(out.text.contains("-- .GOTO NOWHERE"));
-        assert_eq!(out.diagnostics.iter().filter(|d| d.code == "BQ032").count(), 2);
+        assert_eq!(
+            out.diagnostics.iter().filter(|d| d.code == "BQ032").count(),
+            2
+        );
     }
 }

@@ -80,7 +80,10 @@ pub fn if_then(cx: &mut ConvertContext, cmd: &Command, action: Vec<String>, whol
             UNSUPPORTED_CONDITION.code,
             Severity::Warning,
             whole,
-            format!(".IF condition has no RSQL counterpart: {}", cond_text.trim()),
+            format!(
+                ".IF condition has no RSQL counterpart: {}",
+                cond_text.trim()
+            ),
         )),
     }
 }
@@ -131,7 +134,11 @@ fn rsql_condition(cx: &mut ConvertContext, text: &str, span: Span) -> Option<Str
 }
 
 /// Renders `cond` (negated when `negate`), pushing approximation notes.
-fn expression(cond: &Condition, negate: bool, notes: &mut Vec<(&'static str, String)>) -> Option<String> {
+fn expression(
+    cond: &Condition,
+    negate: bool,
+    notes: &mut Vec<(&'static str, String)>,
+) -> Option<String> {
     match cond {
         Condition::Not(inner) => expression(inner, !negate, notes),
         Condition::And(parts) | Condition::Or(parts) => {
@@ -157,7 +164,12 @@ fn expression(cond: &Condition, negate: bool, notes: &mut Vec<(&'static str, Str
     }
 }
 
-fn compare(var: &StatusVar, op: CmpOp, value: u64, notes: &mut Vec<(&'static str, String)>) -> Option<String> {
+fn compare(
+    var: &StatusVar,
+    op: CmpOp,
+    value: u64,
+    notes: &mut Vec<(&'static str, String)>,
+) -> Option<String> {
     match var {
         StatusVar::ActivityCount => Some(format!(":ACTIVITYCOUNT {} {value}", op.rsql())),
         StatusVar::ErrorCode => match (op, value) {
@@ -202,7 +214,14 @@ fn compare(var: &StatusVar, op: CmpOp, value: u64, notes: &mut Vec<(&'static str
                 ERRORLEVEL_APPROXIMATION.code,
                 "ERRORLEVEL tested as :ERROR, which reflects only the last statement".to_string(),
             ));
-            Some(if any_error { ":ERROR <> 0" } else { ":ERROR = 0" }.to_string())
+            Some(
+                if any_error {
+                    ":ERROR <> 0"
+                } else {
+                    ":ERROR = 0"
+                }
+                .to_string(),
+            )
         }
         StatusVar::Other(_) => None,
     }
@@ -213,7 +232,11 @@ mod tests {
     use crate::convert::script::convert_bteq;
 
     fn codes(src: &str) -> Vec<&'static str> {
-        convert_bteq(src).diagnostics.iter().map(|d| d.code).collect()
+        convert_bteq(src)
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect()
     }
 
     #[test]
@@ -227,8 +250,7 @@ mod tests {
         ] {
             let out = convert_bteq(&format!("{line}\n.LABEL ERRORS\n"));
             assert_eq!(
-                out.text,
-                "\\if :ERROR <> 0\n  \\goto ERRORS\n\\endif\n\\label ERRORS\n",
+                out.text, "\\if :ERROR <> 0\n  \\goto ERRORS\n\\endif\n\\label ERRORS\n",
                 "{line}"
             );
             assert!(out.diagnostics.is_empty(), "{line}: {:?}", out.diagnostics);
@@ -241,30 +263,59 @@ mod tests {
 
     #[test]
     fn activitycount_keeps_its_comparison() {
-        for (op, rsql) in [("=", "="), ("<>", "<>"), ("!=", "<>"), ("~=", "<>"), (">", ">"), ("<", "<"), (">=", ">="), ("<=", "<=")] {
+        for (op, rsql) in [
+            ("=", "="),
+            ("<>", "<>"),
+            ("!=", "<>"),
+            ("~=", "<>"),
+            (">", ">"),
+            ("<", "<"),
+            (">=", ">="),
+            ("<=", "<="),
+        ] {
             let out = convert_bteq(&format!(".IF ACTIVITYCOUNT {op} 1 THEN .QUIT 2\n"));
-            assert_eq!(out.text, format!("\\if :ACTIVITYCOUNT {rsql} 1\n  \\exit 2\n\\endif\n"));
+            assert_eq!(
+                out.text,
+                format!("\\if :ACTIVITYCOUNT {rsql} 1\n  \\exit 2\n\\endif\n")
+            );
         }
     }
 
     #[test]
     fn errorcode_values_map_to_sqlstates_and_are_flagged() {
         let out = convert_bteq(".IF ERRORCODE = 3807 THEN .GOTO NEXT1\n.LABEL NEXT1\n");
-        assert!(out.text.starts_with("\\if :'ERRORCODE' = '42P01'\n"), "{}", out.text);
-        assert_eq!(codes(".IF ERRORCODE = 3807 THEN .GOTO N\n.LABEL N\n"), vec!["BQ021"]);
-        assert!(convert_bteq(".IF ERRORCODE = 1234 THEN .QUIT 3\n").text.contains("'XX000'"));
+        assert!(
+            out.text.starts_with("\\if :'ERRORCODE' = '42P01'\n"),
+            "{}",
+            out.text
+        );
+        assert_eq!(
+            codes(".IF ERRORCODE = 3807 THEN .GOTO N\n.LABEL N\n"),
+            vec!["BQ021"]
+        );
+        assert!(
+            convert_bteq(".IF ERRORCODE = 1234 THEN .QUIT 3\n")
+                .text
+                .contains("'XX000'")
+        );
     }
 
     #[test]
     fn sql_action_goes_inside_the_block() {
         let out = convert_bteq(".if errorcode <> 3807 then drop table w.t;\n");
-        assert_eq!(out.text, "\\if :'ERRORCODE' <> '42P01'\n  drop table w.t;\n\\endif\n");
+        assert_eq!(
+            out.text,
+            "\\if :'ERRORCODE' <> '42P01'\n  drop table w.t;\n\\endif\n"
+        );
     }
 
     #[test]
     fn combined_and_negated_conditions() {
         let out = convert_bteq(".IF (ERRORCODE <> 0) OR (ACTIVITYCOUNT = 0) THEN .QUIT 12\n");
-        assert_eq!(out.text, "\\if :ERROR <> 0 OR :ACTIVITYCOUNT = 0\n  \\exit 12\n\\endif\n");
+        assert_eq!(
+            out.text,
+            "\\if :ERROR <> 0 OR :ACTIVITYCOUNT = 0\n  \\exit 12\n\\endif\n"
+        );
         let out = convert_bteq(".IF NOT (ACTIVITYCOUNT = 0) THEN .QUIT 1\n");
         assert!(out.text.starts_with("\\if :ACTIVITYCOUNT <> 0\n"));
     }
@@ -280,7 +331,10 @@ mod tests {
     fn unsupported_conditions_are_action_items() {
         let out = convert_bteq(".IF WARNINGCODE <> 0 THEN .GOTO WARN\n.LABEL WARN\n");
         assert!(out.text.starts_with("-- rsqlmig: BQ023"), "{}", out.text);
-        assert!(out.text.contains("-- .IF WARNINGCODE <> 0 THEN .GOTO WARN\n"));
+        assert!(
+            out.text
+                .contains("-- .IF WARNINGCODE <> 0 THEN .GOTO WARN\n")
+        );
     }
 
     #[test]

@@ -58,15 +58,27 @@ mod tests {
         let src = ".IMPORT VARTEXT FILE=/sched/K.txt\nUSING ( FILLER CHAR(24), K CHAR(10) )\nUPDATE t SET k = CAST(trim(:K) AS DECIMAL(10,0));\nSELECT 1;\n";
         let out = convert_bteq(src);
         assert!(out.text.contains("-- USING ( FILLER CHAR(24), K CHAR(10) )\n-- UPDATE t SET k = CAST(trim(:K) AS DECIMAL(10,0));\nSELECT 1;\n"), "{}", out.text);
-        assert_eq!(out.diagnostics.iter().filter(|d| d.code == "BQ052").count(), 2);
+        assert_eq!(
+            out.diagnostics.iter().filter(|d| d.code == "BQ052").count(),
+            2
+        );
         let active: String = out.text.lines().filter(|l| !l.starts_with("--")).collect();
         assert!(!active.contains(":K"));
     }
 
     #[test]
     fn repeat_and_pack_are_action_items() {
-        let out = convert_bteq(".PACK 1000\n.IMPORT VARTEXT ',' file=$f;\n.REPEAT *\nUSING (c VARCHAR(4))\nINSERT INTO t VALUES (:c);\n");
-        assert_eq!(out.diagnostics.iter().filter(|d| d.code == "BQ052").count(), 4);
-        assert!(out.text.lines().all(|l| l.starts_with("--")), "{}", out.text);
+        let out = convert_bteq(
+            ".PACK 1000\n.IMPORT VARTEXT ',' file=$f;\n.REPEAT *\nUSING (c VARCHAR(4))\nINSERT INTO t VALUES (:c);\n",
+        );
+        assert_eq!(
+            out.diagnostics.iter().filter(|d| d.code == "BQ052").count(),
+            4
+        );
+        assert!(
+            out.text.lines().all(|l| l.starts_with("--")),
+            "{}",
+            out.text
+        );
     }
 }

@@ -67,7 +67,12 @@ pub fn logoff(cx: &mut ConvertContext, cmd: &Command) -> Output {
 }
 
 /// Converts a `.RUN FILE` that includes a logon file; `None` when it is an ordinary include.
-pub fn logon_include(cx: &mut ConvertContext, cmd: &Command, before_any_sql: bool, script_has_logon: bool) -> Option<Output> {
+pub fn logon_include(
+    cx: &mut ConvertContext,
+    cmd: &Command,
+    before_any_sql: bool,
+    script_has_logon: bool,
+) -> Option<Output> {
     let spec = parse_file_spec(cmd.args)?;
     let name = spec.name.to_ascii_lowercase();
     let named_like_logon = ["logon", "wallet", "vault", "passw", "cred", ".mlbt"]
@@ -103,12 +108,17 @@ mod tests {
         assert!(!out.text.contains("Secr3t!"), "{}", out.text);
         assert!(out.text.contains("-- .LOGON tdprod/etl_user,********;"));
         assert!(out.text.starts_with("-- rsqlmig: BQ001 .LOGON removed"));
-        assert!(out.diagnostics.iter().all(|d| !d.message.contains("Secr3t!")));
+        assert!(
+            out.diagnostics
+                .iter()
+                .all(|d| !d.message.contains("Secr3t!"))
+        );
     }
 
     #[test]
     fn dotless_logon_logmech_and_logdata() {
-        let out = convert_bteq("LOGON ${LOGONDB};\n.LOGMECH LDAP;\n.LOGDATA 'authcid=u password=p';\n");
+        let out =
+            convert_bteq("LOGON ${LOGONDB};\n.LOGMECH LDAP;\n.LOGDATA 'authcid=u password=p';\n");
         assert!(out.text.contains("-- rsqlmig: BQ001 LOGON removed"));
         assert!(out.text.contains("-- rsqlmig: BQ001 .LOGMECH removed"));
         assert!(!out.text.contains("password=p"), "{}", out.text);
@@ -126,7 +136,11 @@ mod tests {
             assert!(out.text.contains("BQ002"), "{line}: {}", out.text);
         }
         let out = convert_bteq(".LOGON a/b,c;\nSELECT 1;\n.RUN FILE=common_steps.btq\n");
-        assert!(out.text.contains("\\run file=common_steps.btq"), "{}", out.text);
+        assert!(
+            out.text.contains("\\run file=common_steps.btq"),
+            "{}",
+            out.text
+        );
     }
 
     #[test]

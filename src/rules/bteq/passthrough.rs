@@ -68,7 +68,9 @@ pub fn hang(_cx: &mut ConvertContext, cmd: &Command) -> Output {
 }
 
 pub fn remark(_cx: &mut ConvertContext, cmd: &Command) -> Output {
-    Output::Lines(vec![format!("\\remark {}", cmd.args).trim_end().to_string()])
+    Output::Lines(vec![
+        format!("\\remark {}", cmd.args).trim_end().to_string(),
+    ])
 }
 
 pub fn run_file(cx: &mut ConvertContext, cmd: &Command) -> Output {
@@ -80,8 +82,7 @@ pub fn run_file(cx: &mut ConvertContext, cmd: &Command) -> Output {
             ".RUN not understood: convert it by hand",
         ));
     };
-    let needs_quotes = !spec.name.starts_with(['\'', '"'])
-        && spec.name.contains([',', ';', ' ']);
+    let needs_quotes = !spec.name.starts_with(['\'', '"']) && spec.name.contains([',', ';', ' ']);
     let name = if needs_quotes {
         format!("'{}'", spec.name)
     } else {
@@ -113,7 +114,9 @@ mod tests {
 
     #[test]
     fn renamed_commands() {
-        let out = convert_bteq(".OS rm ${DIR}/x.csv;\n.os echo \"error text\"\n.HANG 30\n.REMARK 'Step 1 done//next'\n.DATABASE ${TGT_DB}\n");
+        let out = convert_bteq(
+            ".OS rm ${DIR}/x.csv;\n.os echo \"error text\"\n.HANG 30\n.REMARK 'Step 1 done//next'\n.DATABASE ${TGT_DB}\n",
+        );
         assert_eq!(
             out.text,
             "\\os rm ${DIR}/x.csv\n\\os echo \"error text\"\n\\os sleep 30\n\\remark 'Step 1 done//next'\nSET search_path TO ${TGT_DB};\n"
@@ -123,7 +126,11 @@ mod tests {
     #[test]
     fn run_file_keeps_skip_and_quotes_odd_names() {
         let out = convert_bteq("SELECT 1;\n.RUN FILE=steps.btq SKIP=2\n.run file=a b.btq\n");
-        assert!(out.text.contains("\\run file=steps.btq skip=2\n"), "{}", out.text);
+        assert!(
+            out.text.contains("\\run file=steps.btq skip=2\n"),
+            "{}",
+            out.text
+        );
         assert_eq!(out.diagnostics[0].code, "BQ063");
     }
 }

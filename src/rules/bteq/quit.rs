@@ -64,7 +64,11 @@ pub fn quit(cx: &mut ConvertContext, cmd: &Command) -> Output {
             } else {
                 format!("{shown} {}", cmd.args.to_ascii_uppercase())
             };
-            if let Some(failed) = cx.enclosing_condition.as_ref().and_then(last_statement_failed) {
+            if let Some(failed) = cx
+                .enclosing_condition
+                .as_ref()
+                .and_then(last_statement_failed)
+            {
                 let code = if failed { FAILURE_EXIT_CODE } else { 0 };
                 cx.report(
                     STATUS_EXIT.code,
@@ -96,10 +100,7 @@ pub fn quit(cx: &mut ConvertContext, cmd: &Command) -> Output {
                 UNSUPPORTED_STATUS_EXIT.code,
                 Severity::Warning,
                 cmd.span,
-                format!(
-                    "{shown} {} has no RSQL counterpart; exits 0",
-                    cmd.args
-                ),
+                format!("{shown} {} has no RSQL counterpart; exits 0", cmd.args),
             );
             lines.push("\\exit".to_string());
             Output::Lines(lines)
@@ -143,8 +144,18 @@ mod tests {
     #[test]
     fn quit_errorcode_after_label_is_flagged_branch() {
         let out = convert_bteq(".LABEL ERRORS\n.QUIT ERRORCODE\n");
-        assert!(out.text.contains("-- .QUIT ERRORCODE\n\\if :ERROR <> 0\n  \\exit 8\n\\else\n  \\exit 0\n\\endif\n"), "{}", out.text);
-        assert!(out.diagnostics.iter().any(|d| d.code == "BQ011" && d.is_action_item()));
+        assert!(
+            out.text.contains(
+                "-- .QUIT ERRORCODE\n\\if :ERROR <> 0\n  \\exit 8\n\\else\n  \\exit 0\n\\endif\n"
+            ),
+            "{}",
+            out.text
+        );
+        assert!(
+            out.diagnostics
+                .iter()
+                .any(|d| d.code == "BQ011" && d.is_action_item())
+        );
     }
 
     #[test]
@@ -164,7 +175,11 @@ mod tests {
     #[test]
     fn unsupported_status_still_exits() {
         let out = convert_bteq(".QUIT ACTIVITYCOUNT\n");
-        assert!(out.text.ends_with("-- .QUIT ACTIVITYCOUNT\n\\exit\n"), "{}", out.text);
+        assert!(
+            out.text.ends_with("-- .QUIT ACTIVITYCOUNT\n\\exit\n"),
+            "{}",
+            out.text
+        );
         assert_eq!(out.diagnostics[0].code, "BQ012");
     }
 }

@@ -120,7 +120,11 @@ mod tests {
     use crate::convert::script::convert_bteq;
 
     fn codes(src: &str) -> Vec<&'static str> {
-        convert_bteq(src).diagnostics.iter().map(|d| d.code).collect()
+        convert_bteq(src)
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect()
     }
 
     #[test]
@@ -132,6 +136,9 @@ mod tests {
 
     #[test]
     fn final_semicolon_is_added() {
-        assert_eq!(convert_bteq("SELECT 1;\nSELECT 2\n").text, "SELECT 1;\nSELECT 2;\n");
+        assert_eq!(
+            convert_bteq("SELECT 1;\nSELECT 2\n").text,
+            "SELECT 1;\nSELECT 2;\n"
+        );
     }
 }

@@ -64,12 +64,48 @@ DELIMITER\n-- .SET SEPARATOR '|'\n```",
 
 /// Setting names that may also be written as their own dot-command, without `SET`.
 pub const SETTING_COMMANDS: &[&str] = &[
-    "WIDTH", "TITLEDASHES", "FORMAT", "HEADING", "RTITLE", "MAXERROR", "ERRORLEVEL", "QUIET",
-    "ECHOREQ", "SESSION", "SESSIONS", "ERROROUT", "DEFAULTS", "SEPARATOR", "NULL", "RECORDMODE",
-    "INDICDATA", "RETLIMIT", "RETCANCEL", "RETRY", "FOLDLINE", "SIDETITLES", "SKIPLINE",
-    "SKIPDOUBLE", "SUPPRESS", "UNDERLINE", "PAGELENGTH", "PAGEBREAK", "FOOTING", "FORMCHAR",
-    "FULLYEAR", "OMIT", "REPORTALIGN", "TRAILINGLINES", "EXPORTEJECT", "DECIMALDIGITS",
-    "LARGEDATAMODE", "AUTOKEYRETRIEVE", "TDP", "REPEATSTOP", "ERRORONDBSWARNING", "EXITONDELAY",
+    "WIDTH",
+    "TITLEDASHES",
+    "FORMAT",
+    "HEADING",
+    "RTITLE",
+    "MAXERROR",
+    "ERRORLEVEL",
+    "QUIET",
+    "ECHOREQ",
+    "SESSION",
+    "SESSIONS",
+    "ERROROUT",
+    "DEFAULTS",
+    "SEPARATOR",
+    "NULL",
+    "RECORDMODE",
+    "INDICDATA",
+    "RETLIMIT",
+    "RETCANCEL",
+    "RETRY",
+    "FOLDLINE",
+    "SIDETITLES",
+    "SKIPLINE",
+    "SKIPDOUBLE",
+    "SUPPRESS",
+    "UNDERLINE",
+    "PAGELENGTH",
+    "PAGEBREAK",
+    "FOOTING",
+    "FORMCHAR",
+    "FULLYEAR",
+    "OMIT",
+    "REPORTALIGN",
+    "TRAILINGLINES",
+    "EXPORTEJECT",
+    "DECIMALDIGITS",
+    "LARGEDATAMODE",
+    "AUTOKEYRETRIEVE",
+    "TDP",
+    "REPEATSTOP",
+    "ERRORONDBSWARNING",
+    "EXITONDELAY",
 ];
 
 enum Handling {
@@ -89,19 +125,25 @@ fn handling(setting: &str, value: &str) -> Handling {
         "RTITLE" => Handling::Rset("rtitle"),
         "MAXERROR" => Handling::Rset("maxerror"),
         "ERRORLEVEL" => Handling::ErrorLevel,
-        "QUIET" | "ECHOREQ" => {
-            Handling::Dropped("it only changes what BTEQ echoes; RSQL writes results to the job log")
-        }
+        "QUIET" | "ECHOREQ" => Handling::Dropped(
+            "it only changes what BTEQ echoes; RSQL writes results to the job log",
+        ),
         "SESSION" if value.starts_with("TRANSACTION") && value.contains("ANSI") => {
-            Handling::NoEquivalent("RSQL commits each statement on its own; wrap each unit of work in BEGIN; ... COMMIT;")
+            Handling::NoEquivalent(
+                "RSQL commits each statement on its own; wrap each unit of work in BEGIN; ... COMMIT;",
+            )
         }
         "SESSION" if value.starts_with("TRANSACTION") => {
             Handling::Dropped("RSQL commits each statement on its own, as BTET mode does")
         }
-        "SESSION" if value.starts_with("CHARSET") => Handling::Dropped("Redshift sessions are UTF-8"),
+        "SESSION" if value.starts_with("CHARSET") => {
+            Handling::Dropped("Redshift sessions are UTF-8")
+        }
         "SESSION" => Handling::Dropped("Redshift has no such session option"),
         "SESSIONS" => Handling::Dropped("RSQL runs the script in one session"),
-        "ERROROUT" => Handling::Dropped("RSQL writes errors to stderr; redirect it in the shell (2>&1)"),
+        "ERROROUT" => {
+            Handling::Dropped("RSQL writes errors to stderr; redirect it in the shell (2>&1)")
+        }
         "DEFAULTS" => Handling::Dropped("RSQL starts with its default formatting"),
         "SEPARATOR" => Handling::NoEquivalent(
             "use \\pset fieldsep with \\pset format unaligned, or UNLOAD ... DELIMITER",
@@ -110,11 +152,19 @@ fn handling(setting: &str, value: &str) -> Handling {
         "RECORDMODE" | "INDICDATA" => {
             Handling::NoEquivalent("binary record output: write the data with UNLOAD to S3")
         }
-        "RETLIMIT" | "RETCANCEL" => Handling::NoEquivalent("limit the rows in the query itself (LIMIT n)"),
-        "ERRORONDBSWARNING" => Handling::NoEquivalent("test :ERRORCODE after the statements that may warn"),
+        "RETLIMIT" | "RETCANCEL" => {
+            Handling::NoEquivalent("limit the rows in the query itself (LIMIT n)")
+        }
+        "ERRORONDBSWARNING" => {
+            Handling::NoEquivalent("test :ERRORCODE after the statements that may warn")
+        }
         "EXITONDELAY" => Handling::NoEquivalent("set statement_timeout in the session"),
-        "RETRY" | "REPEATSTOP" => Handling::NoEquivalent("RSQL does not retry requests; retry in the orchestration"),
-        _ => Handling::NoEquivalent("report formatting RSQL cannot reproduce; check the report output"),
+        "RETRY" | "REPEATSTOP" => {
+            Handling::NoEquivalent("RSQL does not retry requests; retry in the orchestration")
+        }
+        _ => Handling::NoEquivalent(
+            "report formatting RSQL cannot reproduce; check the report output",
+        ),
     }
 }
 
@@ -126,7 +176,11 @@ pub fn setting(cx: &mut ConvertContext, cmd: &Command) -> Output {
     } else {
         (cmd.name.clone(), cmd.args)
     };
-    let shown = cmd.text(cx.src).trim_end_matches(';').trim_end().to_string();
+    let shown = cmd
+        .text(cx.src)
+        .trim_end_matches(';')
+        .trim_end()
+        .to_string();
     match handling(&name, value) {
         Handling::Rset(rsql) => {
             let value = if value.eq_ignore_ascii_case("on") || value.eq_ignore_ascii_case("off") {
@@ -134,7 +188,9 @@ pub fn setting(cx: &mut ConvertContext, cmd: &Command) -> Output {
             } else {
                 value.to_string()
             };
-            Output::Lines(vec![format!("\\rset {rsql} {value}").trim_end().to_string()])
+            Output::Lines(vec![
+                format!("\\rset {rsql} {value}").trim_end().to_string(),
+            ])
         }
         Handling::ErrorLevel => errorlevel(cx, cmd, value, &shown),
         Handling::Dropped(reason) => Output::Lines(cx.action_item(
@@ -157,7 +213,12 @@ fn errorlevel(cx: &mut ConvertContext, cmd: &Command, value: &str, shown: &str) 
         Some((ErrorCodes::List(codes), severity)) => {
             let mapped: Vec<(u64, &str)> = codes
                 .iter()
-                .map(|&c| (c, sqlstate::for_teradata_code(c).unwrap_or(sqlstate::INTERNAL_ERROR)))
+                .map(|&c| {
+                    (
+                        c,
+                        sqlstate::for_teradata_code(c).unwrap_or(sqlstate::INTERNAL_ERROR),
+                    )
+                })
                 .collect();
             let listing = mapped
                 .iter()
@@ -172,7 +233,11 @@ fn errorlevel(cx: &mut ConvertContext, cmd: &Command, value: &str, shown: &str) 
             );
             let mut states: Vec<&str> = mapped.iter().map(|(_, s)| *s).collect();
             states.dedup();
-            lines.extend(states.iter().map(|s| format!("\\rset errorlevel {s} severity {severity}")));
+            lines.extend(
+                states
+                    .iter()
+                    .map(|s| format!("\\rset errorlevel {s} severity {severity}")),
+            );
             Output::Lines(lines)
         }
         Some((ErrorCodes::Unknown, _)) | None => Output::Lines(cx.action_item(
@@ -190,7 +255,9 @@ mod tests {
 
     #[test]
     fn report_settings_become_rset() {
-        let out = convert_bteq(".SET WIDTH 65531\n.width 1048575;\n.SET TITLEDASHES OFF\n.Set Format On\n.SET HEADING 'Daily report'\n.SET RTITLE 'A//B'\n.SET MAXERROR 7\n.maxerror 1\n");
+        let out = convert_bteq(
+            ".SET WIDTH 65531\n.width 1048575;\n.SET TITLEDASHES OFF\n.Set Format On\n.SET HEADING 'Daily report'\n.SET RTITLE 'A//B'\n.SET MAXERROR 7\n.maxerror 1\n",
+        );
         assert_eq!(
             out.text,
             "\\rset width 65531\n\\rset width 1048575\n\\rset titledashes off\n\\rset rformat on\n\\rset heading 'Daily report'\n\\rset rtitle 'A//B'\n\\rset maxerror 7\n\\rset maxerror 1\n"
@@ -201,7 +268,13 @@ mod tests {
     #[test]
     fn errorlevel_lists_map_each_code() {
         let out = convert_bteq(".errorlevel (3807,2652) severity 0\n");
-        assert!(out.text.ends_with("\\rset errorlevel 42P01 severity 0\n\\rset errorlevel XX000 severity 0\n"), "{}", out.text);
+        assert!(
+            out.text.ends_with(
+                "\\rset errorlevel 42P01 severity 0\n\\rset errorlevel XX000 severity 0\n"
+            ),
+            "{}",
+            out.text
+        );
         assert_eq!(out.diagnostics[0].code, "BQ041");
         let out = convert_bteq(".SET ERRORLEVEL UNKNOWN SEVERITY 8\n");
         assert!(!out.text.contains("\\rset"), "{}", out.text);
@@ -210,11 +283,19 @@ mod tests {
     #[test]
     fn dropped_and_unsupported_settings_keep_the_original() {
         let out = convert_bteq(".SET SESSION TRANSACTION BTET;\n.QUIET OFF\n");
-        assert!(out.text.contains("-- rsqlmig: BQ042 .SET SESSION TRANSACTION BTET dropped"));
+        assert!(
+            out.text
+                .contains("-- rsqlmig: BQ042 .SET SESSION TRANSACTION BTET dropped")
+        );
         assert!(out.text.contains("-- .QUIET OFF"));
         assert!(out.diagnostics.iter().all(|d| !d.is_action_item()));
-        let out = convert_bteq(".SET SEPARATOR '|'\n.SET SESSION TRANSACTION ANSI\n.SET FOLDLINE ON ALL\n");
-        assert_eq!(out.diagnostics.iter().filter(|d| d.code == "BQ043").count(), 3);
+        let out = convert_bteq(
+            ".SET SEPARATOR '|'\n.SET SESSION TRANSACTION ANSI\n.SET FOLDLINE ON ALL\n",
+        );
+        assert_eq!(
+            out.diagnostics.iter().filter(|d| d.code == "BQ043").count(),
+            3
+        );
         assert!(out.text.contains("-- .SET SEPARATOR '|'"));
     }
 }

@@ -7,13 +7,13 @@
 /// The SQLSTATE Redshift raises for a Teradata error code, when one is known.
 pub fn for_teradata_code(code: u64) -> Option<&'static str> {
     Some(match code {
-        3807 => "42P01",               // object does not exist
-        3803 | 3804 => "42P07",        // table / view already exists
-        5612 => "42710",               // user, database or role already exists
-        3706 => "42601",               // syntax error
-        3523 | 3524 => "42501",        // no access right
-        2801..=2803 => "23505",        // duplicate unique key or row
-        2631 => "40P01",               // deadlock
+        3807 => "42P01",        // object does not exist
+        3803 | 3804 => "42P07", // table / view already exists
+        5612 => "42710",        // user, database or role already exists
+        3706 => "42601",        // syntax error
+        3523 | 3524 => "42501", // no access right
+        2801..=2803 => "23505", // duplicate unique key or row
+        2631 => "40P01",        // deadlock
         _ => return None,
     })
 }

@@ -75,8 +75,18 @@ pub fn utility_marker(src: &str, script: &Script) -> Option<(Span, String)> {
                 let Some(cmd) = Command::from_instruction(script, src, instr) else {
                     continue;
                 };
-                let first_arg = cmd.args.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
-                let second_arg = cmd.args.split_whitespace().nth(1).unwrap_or("").to_ascii_uppercase();
+                let first_arg = cmd
+                    .args
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_uppercase();
+                let second_arg = cmd
+                    .args
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or("")
+                    .to_ascii_uppercase();
                 match (cmd.name.as_str(), first_arg.as_str()) {
                     ("BEGIN" | "END", "LOADING") | ("ERRLIMIT", _) => "FastLoad",
                     ("BEGIN", "IMPORT") if second_arg == "MLOAD" => "MultiLoad",
@@ -91,7 +101,9 @@ pub fn utility_marker(src: &str, script: &Script) -> Option<(Span, String)> {
                     .significant(instr)
                     .take(2)
                     .map(|t| t.span.text(src).to_ascii_uppercase());
-                if words.next().as_deref() == Some("DEFINE") && words.next().as_deref() == Some("JOB") {
+                if words.next().as_deref() == Some("DEFINE")
+                    && words.next().as_deref() == Some("JOB")
+                {
                     "Teradata Parallel Transporter (TPT)"
                 } else {
                     continue;
@@ -122,9 +134,15 @@ mod tests {
     #[test]
     fn utility_markers_are_found() {
         for (src, tool) in [
-            (".LOGON a/b,c;\n.BEGIN LOADING stg.t ERRORFILES e1, e2;\n", "FastLoad"),
+            (
+                ".LOGON a/b,c;\n.BEGIN LOADING stg.t ERRORFILES e1, e2;\n",
+                "FastLoad",
+            ),
             (".BEGIN IMPORT MLOAD TABLES t;\n", "MultiLoad"),
-            (".LOGTABLE w.l;\n.BEGIN EXPORT SESSIONS 4;\n", "MultiLoad or FastExport"),
+            (
+                ".LOGTABLE w.l;\n.BEGIN EXPORT SESSIONS 4;\n",
+                "MultiLoad or FastExport",
+            ),
             ("DEFINE JOB load_sales\n(\n);\n", "TPT"),
         ] {
             let script = Script::parse(src, Dialect::Bteq);
