@@ -19,7 +19,7 @@ pub const LOGON_REMOVED: Rule = Rule {
 (`rsql -h $HOST -U $USER -d $DB`, password from `RSPASSWORD`), and framework jobs get those \
 variables from `get_redshift_creds.sh`. The command is replaced by a comment that keeps the \
 host and user but never the password.\n\nBefore:\n```\n.LOGON tdprod/etl_user,Secr3t!;\n```\nAfter:\n```\n\
--- rsqlmig: BQ001 .LOGON removed: RSQL connects with rsql -h $HOST -U $USER -d $DB (password from RSPASSWORD)\n\
+-- rsqlmig: BQ001 .LOGON removed: RSQL connects on its command line (rsql -h, -U, -d; password from RSPASSWORD)\n\
 -- .LOGON tdprod/etl_user,********;\n```",
 };
 
@@ -34,7 +34,7 @@ FILE`. A `.RUN` is taken as a logon include when its file name mentions a logon,
 password or credential, or is an `.mlbt` file, or when it comes before any SQL in a script that \
 has no `.LOGON` of its own. It is removed with a comment, like `.LOGON`.\n\nBefore:\n```\n\
 .run file $LOGON/${LOGON_ID};\n```\nAfter:\n```\n-- rsqlmig: BQ002 logon file include removed: \
-RSQL connects with rsql -h $HOST -U $USER -d $DB (password from RSPASSWORD)\n-- .run file \
+RSQL connects on its command line (rsql -h, -U, -d; password from RSPASSWORD)\n-- .run file \
 $LOGON/${LOGON_ID};\n```",
 };
 
@@ -50,8 +50,8 @@ comment.\n\nBefore:\n```\n.LOGOFF\n```\nAfter:\n```\n-- rsqlmig: BQ003 .LOGOFF d
 closes the session when the script ends\n-- .LOGOFF\n```",
 };
 
-const CONNECT_HINT: &str =
-    "RSQL connects with rsql -h $HOST -U $USER -d $DB (password from RSPASSWORD)";
+/// No `$` in it: the message lands in heredoc bodies the shell expands.
+const CONNECT_HINT: &str = "RSQL connects on its command line (rsql -h, -U, -d; password from RSPASSWORD)";
 
 pub fn logon(cx: &mut ConvertContext, cmd: &Command) -> Output {
     let message = format!("{} removed: {CONNECT_HINT}", display_name(cmd));
