@@ -2,7 +2,8 @@
 //!
 //! Reports the syntax layer alone, the in-process conversion (both on one thread, best of 3) and
 //! the release binary end to end (all cores, best of 3, peak RSS via `/usr/bin/time -v`).
-//! `RSQLMIG_BENCH_SCRIPTS` sets the corpus size (default 5000). MB here is 10^6 bytes.
+//! `RSQLMIG_BENCH_SCRIPTS` sets the corpus size (default 5000); `RSQLMIG_BENCH_KEEP=DIR` writes
+//! the corpus to DIR (new or empty) and keeps it, to inspect or convert by hand. MB = 10^6 bytes.
 
 mod corpus;
 
@@ -24,7 +25,16 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(5000);
     let tmp = tempfile::tempdir().expect("temp dir");
-    let corpus_dir = tmp.path().join("corpus");
+    let corpus_dir = match std::env::var_os("RSQLMIG_BENCH_KEEP") {
+        Some(dir) => PathBuf::from(dir),
+        None => tmp.path().join("corpus"),
+    };
+    if std::fs::read_dir(&corpus_dir).is_ok_and(|mut d| d.next().is_some()) {
+        panic!(
+            "{} is not empty: the corpus needs a new directory",
+            corpus_dir.display()
+        );
+    }
     let started = Instant::now();
     let stats = corpus::generate(&corpus_dir, scripts, SEED);
     let generated_in = started.elapsed();
@@ -38,8 +48,8 @@ fn main() {
     println!(
         "corpus: {} scripts, {mb:.1} MB (mean {:.1} KB, largest {:.0} KB; seed {SEED:#x}, generated in {:.2} s)",
         stats.files,
-        total as f64 / 1024.0 / files.len() as f64,
-        files.iter().map(|(_, b)| b.len()).max().unwrap_or(0) as f64 / 1024.0,
+        total as f64 / 1e3 / files.len() as f64,
+        files.iter().map(|(_, b)| b.len()).max().unwrap_or(0) as f64 / 1e3,
         generated_in.as_secs_f64()
     );
 

@@ -17,7 +17,9 @@ pub struct FileReport {
     pub output: Option<PathBuf>,
     pub status: Status,
     pub diagnostics: Vec<Diagnostic>,
-    /// The decoded input with passwords redacted (positions and diffs are computed on it).
+    /// The decoded input, for computing positions only: it may hold passwords, never print it.
+    pub input_text: String,
+    /// The decoded input with passwords redacted, for display (diffs).
     pub source: String,
     pub output_text: Option<String>,
     /// With `--check`: the file on disk differs from the output.
@@ -106,13 +108,13 @@ pub fn print_convert_reports(
             let files = sorted
                 .iter()
                 .map(|r| {
-                    let index = LineIndex::new(&r.source);
+                    let index = LineIndex::new(&r.input_text);
                     JsonFile {
                         input: r.input.display().to_string(),
                         output: r.output.as_ref().map(|p| p.display().to_string()),
                         status: r.status,
                         differs: r.differs,
-                        diagnostics: positioned(&r.source, &index, &r.diagnostics)
+                        diagnostics: positioned(&r.input_text, &index, &r.diagnostics)
                             .into_iter()
                             .map(|(line, column, d)| JsonDiagnostic {
                                 code: d.code,
@@ -169,8 +171,8 @@ pub fn print_convert_reports(
 }
 
 fn write_diagnostics(out: &mut dyn Write, r: &FileReport, colour: bool) {
-    let index = LineIndex::new(&r.source);
-    let mut rows = positioned(&r.source, &index, &r.diagnostics);
+    let index = LineIndex::new(&r.input_text);
+    let mut rows = positioned(&r.input_text, &index, &r.diagnostics);
     rows.sort_by_key(|(line, column, _)| (*line, *column));
     for (line, column, d) in rows {
         let severity = d.severity.as_str();

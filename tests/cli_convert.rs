@@ -167,14 +167,21 @@ fn check_reports_outputs_that_differ() {
 #[test]
 fn diff_shows_input_to_output_without_passwords() {
     let tmp = tempfile::tempdir().unwrap();
-    write(tmp.path(), "a.btq", ".LOGON tdp/u,Secr3t!;\n.QUIT 0\n");
+    write(
+        tmp.path(),
+        "a.btq",
+        ".LOGON tdp/u,Secr3t!; .SET NOSUCH 1\n.QUIT 0\n",
+    );
     rsqlmig(tmp.path())
         .args(["convert", "a.btq", "--diff"])
         .assert()
         .success()
+        .stdout(predicate::str::contains("a.btq:1:23: warning BQ071"))
         .stdout(predicate::str::contains("-.QUIT 0\n"))
         .stdout(predicate::str::contains("+\\exit 0\n"))
-        .stdout(predicate::str::contains("-.LOGON tdp/u,********;"))
+        .stdout(predicate::str::contains(
+            "-.LOGON tdp/u,********; .SET NOSUCH 1",
+        ))
         .stdout(predicate::str::contains("Secr3t").not());
 }
 

@@ -1,14 +1,16 @@
 //! A deterministic, synthetic BTEQ corpus for the benchmarks.
 //!
 //! Scripts are assembled from templates that follow the shipped fixtures and the survey in
-//! `reference/bteq-corpus.md`: logon includes, error-check scaffolding, exports, imports,
+//! `reference/bteq-corpus.md`: logon includes, error-check scaffolding, exports, imports and
 //! Teradata SQL (SEL, QUALIFY, UPDATE … FROM, MERGE, DELETE … ALL, volatile tables, BT/ET).
-//! The same `(scripts, seed)` always yields byte-identical files, so figures are comparable
+//! The same `(scripts, seed)` always yields byte-identical files, so figures stay comparable
 //! across runs and machines. Scripts are grouped into workflow directories of about 20.
 
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
+
+use words::*;
 
 /// What [`generate`] wrote.
 #[derive(Clone, Copy, Debug, Default)]
@@ -17,7 +19,7 @@ pub struct Stats {
     pub bytes: u64,
 }
 
-/// SplitMix64: tiny and well distributed; keeps the corpus free of crate-version drift.
+/// SplitMix64: tiny and well distributed; no crate, so the corpus never drifts with a version.
 struct Rng(u64);
 
 impl Rng {
@@ -40,15 +42,19 @@ impl Rng {
     fn pick<T: Copy>(&mut self, items: &[T]) -> T {
         items[self.below(items.len())]
     }
+    /// `a` with probability `percent`, else `b`.
+    fn either<T>(&mut self, percent: usize, a: T, b: T) -> T {
+        if self.chance(percent) { a } else { b }
+    }
     /// Uniform in (0, 1].
     fn unit(&mut self) -> f64 {
         ((self.next() >> 11) + 1) as f64 / (1u64 << 53) as f64
     }
     /// Between `lo` and `hi` distinct items, in random order.
     fn distinct<T: Copy>(&mut self, items: &[T], lo: usize, hi: usize) -> Vec<T> {
-        let n = self.range(lo, hi);
+        let n = self.range(lo, hi).min(items.len());
         let mut pool = items.to_vec();
-        for i in 0..n.min(pool.len()) {
+        for i in 0..n {
             let j = i + self.below(pool.len() - i);
             pool.swap(i, j);
         }
@@ -57,93 +63,50 @@ impl Rng {
     }
 }
 
-const SUBJECTS: &[&str] = &[
-    "ACCT", "CUST", "TXN", "CLAIM", "POLICY", "STORE", "ITEM", "SUBSCR", "GL", "PARTY", "CDR",
-    "MBR", "ORDER", "SHIPMT", "INVOICE", "PYMT", "CARD", "LOAN", "FEE", "CVRG",
-];
-const SUFFIXES: &[&str] = &[
-    "DLY", "STG", "HIST", "SNAP", "FACT", "DIM", "DELTA", "AGG", "XREF", "CURR",
-];
-const KEYS: &[&str] = &[
-    "ACCT_ID",
-    "CUST_ID",
-    "PARTY_ID",
-    "STORE_NBR",
-    "ITEM_NBR",
-    "SUBSCR_ID",
-    "CLAIM_ID",
-    "POLICY_NBR",
-    "BRANCH_ID",
-    "GL_ACCT_NO",
-    "MBR_ID",
-    "ORDER_ID",
-];
-const MEASURES: &[&str] = &[
-    "TXN_AMT",
-    "DISC_AMT",
-    "NET_AMT",
-    "QTY",
-    "BAL_AMT",
-    "FEE_AMT",
-    "CHRG_AMT",
-    "PAID_AMT",
-    "UNITS",
-    "RISK_SCORE",
-    "CALL_DUR_SEC",
-    "TAX_AMT",
-];
-const CODES: &[&str] = &[
-    "STATUS_CD",
-    "SRC_SYS_CD",
-    "REGION_CD",
-    "CCY_CD",
-    "PLAN_CD",
-    "CHANNEL_CD",
-    "SEGMENT_CD",
-];
-const DATES: &[&str] = &["TXN_DT", "EFF_DT", "POST_DT", "BUS_DT", "LOAD_DT"];
-const DELIMITERS: &[&str] = &["EOF", "EOF", "EOF", "EOF1", "!EOF!", "EOFBTEQ", "eof"];
-const REDIRECTS: &[&str] = &[
-    "> $LOG 2>&1",
-    ">> ${LOG_DIR}/${JOB}.log 2>&1",
-    "| tee -a \"$LOG\"",
-    "&>> ${LOG}",
-    "> ${LOG} 2>${ERR}",
-    "",
-];
+/// Name parts and shell forms; compact tables, so rustfmt is told to leave them alone.
+#[rustfmt::skip]
+mod words {
+    pub const SUBJECTS: &[&str] = &["ACCT", "CUST", "TXN", "CLAIM", "POLICY", "STORE", "ITEM",
+        "SUBSCR", "GL", "PARTY", "CDR", "MBR", "ORDER", "SHIPMT", "INVOICE", "PYMT", "CARD", "LOAN"];
+    pub const SUFFIXES: &[&str] = &["DLY", "STG", "HIST", "SNAP", "FACT", "DIM", "DELTA", "AGG",
+        "XREF", "CURR"];
+    pub const KEYS: &[&str] = &["ACCT_ID", "CUST_ID", "PARTY_ID", "STORE_NBR", "ITEM_NBR",
+        "SUBSCR_ID", "CLAIM_ID", "POLICY_NBR", "BRANCH_ID", "GL_ACCT_NO", "MBR_ID", "ORDER_ID"];
+    pub const MEASURES: &[&str] = &["TXN_AMT", "DISC_AMT", "NET_AMT", "QTY", "BAL_AMT", "FEE_AMT",
+        "CHRG_AMT", "PAID_AMT", "UNITS", "RISK_SCORE", "CALL_DUR_SEC", "TAX_AMT"];
+    pub const CODES: &[&str] = &["STATUS_CD", "SRC_SYS_CD", "REGION_CD", "CCY_CD", "PLAN_CD",
+        "CHANNEL_CD", "SEGMENT_CD"];
+    pub const DATES: &[&str] = &["TXN_DT", "EFF_DT", "POST_DT", "BUS_DT", "LOAD_DT"];
+    pub const LABELS: &[&str] = &["ERRORS", "ERRORS", "EXITERR", "ERROR_END", "FAILURE"];
+    pub const DELIMITERS: &[&str] = &["EOF", "EOF", "EOF", "EOF1", "!EOF!", "EOFBTEQ", "eof"];
+    pub const REDIRECTS: &[&str] = &["> $LOG 2>&1", ">> ${LOG_DIR}/${JOB}.log 2>&1",
+        "| tee -a \"$LOG\"", "&>> ${LOG}", "> ${LOG} 2>${ERR}", ""];
+    /// Database placeholder styles seen in production: shell variables, CBA `%%X%%`,
+    /// FSDM `&&X`, literal names.
+    pub const DATABASES: &[[&str; 3]] = &[
+        ["${TGT_DB}", "${STG_DB}", "${WRK_DB}"], ["${TGT_DB}", "${STG_DB}", "${WRK_DB}"],
+        ["${TGT_DB}", "${STG_DB}", "${WRK_DB}"], ["$NCR_TGT_SCHEMA", "$NCR_STG_SCHEMA", "$WRK"],
+        ["%%STARDATADB%%", "%%DDSTG%%", "%%DDWRK%%"], ["&&ENV_LDR", "&&ENV_STG", "&&ENV_WRK"],
+        ["EDW_PROD", "EDW_STAGING", "EDW_WORK"]];
+    /// What a wrapper does after a top-level heredoc.
+    pub const RC_CHECK: &str = "RETURN_CD=$?
+if [ $RETURN_CD -ne 0 ]; then
+   echo \"$JOB failed rc=$RETURN_CD\" >> $LOG
+   exit $RETURN_CD
+fi
 
-/// One workflow's shared naming: a subject area, database placeholders, logon and label style.
+";
+}
+
+/// One workflow's shared naming: subject area, databases, logon and error-label style.
 struct Flow {
     subject: &'static str,
-    tgt: String,
-    stg: String,
-    wrk: String,
+    dbs: [&'static str; 3],
     logon: usize,
     label: &'static str,
 }
 
-impl Flow {
-    fn new(rng: &mut Rng) -> Flow {
-        // Placeholder styles seen in production: shell vars, CBA `%%X%%`, FSDM `&&X`, literal names.
-        let (tgt, stg, wrk) = match rng.below(10) {
-            0..=5 => ("${TGT_DB}", "${STG_DB}", "${WRK_DB}"),
-            6 => ("$NCR_TGT_SCHEMA", "$NCR_STG_SCHEMA", "$NCR_WRK_SCHEMA"),
-            7 => ("%%STARDATADB%%", "%%DDSTG%%", "%%DDWRK%%"),
-            8 => ("&&ENV_LDR", "&&ENV_STG", "&&ENV_WRK"),
-            _ => ("EDW_PROD", "EDW_STAGING", "EDW_WORK"),
-        };
-        Flow {
-            subject: rng.pick(SUBJECTS),
-            tgt: tgt.into(),
-            stg: stg.into(),
-            wrk: wrk.into(),
-            logon: rng.below(5),
-            label: rng.pick(&["ERRORS", "ERRORS", "EXITERR", "ERROR_END", "FAILURE"]),
-        }
-    }
-}
-
-/// Builds one BTEQ session (the whole `.btq`, or one heredoc body).
+/// Builds one BTEQ session: a whole `.btq` file, or one heredoc body.
 struct Session<'a> {
     rng: &'a mut Rng,
     flow: &'a Flow,
@@ -152,20 +115,19 @@ struct Session<'a> {
     steps: usize,
 }
 
-/// `writeln!` into the session text; writing to a `String` cannot fail.
+/// `writeln!` into the session text (writing to a `String` cannot fail).
 macro_rules! w {
     ($s:expr) => {{ $s.out.push('\n'); }};
     ($s:expr, $($arg:tt)*) => {{ let _ = writeln!($s.out, $($arg)*); }};
 }
 
 impl Session<'_> {
-    fn table(&mut self, db: &str) -> String {
-        let subject = if self.rng.chance(70) {
-            self.flow.subject
-        } else {
-            self.rng.pick(SUBJECTS)
-        };
-        format!("{db}.{subject}_{}", self.rng.pick(SUFFIXES))
+    /// A table in target (0), staging (1) or work (2) database; mostly the flow's subject.
+    fn table(&mut self, db: usize) -> String {
+        let (db, other) = (self.flow.dbs[db], self.rng.pick(SUBJECTS));
+        let subject = self.rng.either(70, self.flow.subject, other);
+        let suffix = self.rng.pick(SUFFIXES);
+        format!("{db}.{subject}_{suffix}")
     }
 
     /// The error check after a request; one style per session, as real scripts do.
@@ -190,27 +152,24 @@ impl Session<'_> {
                 ".LOGMECH LDAP;\n.logon ${{TDPID}}/${{TDUSER}},${{TDPASS}}"
             ),
         }
+        let width = self.rng.pick(&[200, 254, 500, 65531]);
+        w!(self, ".SET WIDTH {width}");
+        for (percent, line) in [
+            (40, ".SET QUIET ON"),
+            (40, ".SET ERRORLEVEL 3807 SEVERITY 0"),
+            (50, ".SET ERROROUT STDOUT"),
+        ] {
+            if self.rng.chance(percent) {
+                w!(self, "{line}");
+            }
+        }
+        let subject = self.flow.subject;
         w!(
             self,
-            ".SET WIDTH {}",
-            self.rng.pick(&[200, 254, 500, 65531])
-        );
-        if self.rng.chance(40) {
-            w!(self, ".SET QUIET ON");
-        }
-        if self.rng.chance(40) {
-            w!(self, ".SET ERRORLEVEL 3807 SEVERITY 0");
-        }
-        if self.rng.chance(50) {
-            w!(self, ".SET ERROROUT STDOUT");
-        }
-        w!(
-            self,
-            "\nSET QUERY_BAND = 'App={};Job={job};' FOR SESSION;",
-            self.flow.subject
+            "\nSET QUERY_BAND = 'App={subject};Job={job};' FOR SESSION;"
         );
         if self.rng.chance(50) {
-            w!(self, "\nDATABASE {};", self.flow.tgt);
+            w!(self, "\nDATABASE {};", self.flow.dbs[0]);
         }
     }
 
@@ -222,18 +181,14 @@ impl Session<'_> {
         );
     }
 
-    /// Appends one step (a request or a small group of them) with its comments and checks.
+    /// Appends one step (a request or a small group of them) with its comment and checks.
     fn step(&mut self) {
         self.steps += 1;
+        let (n, subject) = (self.steps, self.flow.subject);
         match self.rng.below(4) {
-            0 => w!(self, "\n**** STEP {} ****", self.steps),
-            1 => w!(
-                self,
-                "\n/* step {}: {} refresh */",
-                self.steps,
-                self.flow.subject
-            ),
-            2 => w!(self, "\n-- step {}", self.steps),
+            0 => w!(self, "\n**** STEP {n} ****"),
+            1 => w!(self, "\n/* step {n}: {subject} refresh */"),
+            2 => w!(self, "\n-- step {n}"),
             _ => w!(self),
         }
         match self.rng.below(20) {
@@ -251,21 +206,13 @@ impl Session<'_> {
     }
 
     fn insert_select(&mut self) {
-        let (tgt, src) = (self.table(&self.flow.tgt), self.table(&self.flow.stg));
+        let (tgt, src) = (self.table(0), self.table(1));
         let keys = self.rng.distinct(KEYS, 1, 3);
         let measures = self.rng.distinct(MEASURES, 1, 4);
-        let dt = self.rng.pick(DATES);
         let cols: Vec<&str> = keys.iter().chain(&measures).copied().collect();
-        w!(
-            self,
-            "INSERT INTO {tgt}\n      ({}, LOAD_TS)",
-            cols.join(", ")
-        );
-        let sel = if self.rng.chance(25) {
-            "SEL   "
-        } else {
-            "SELECT"
-        };
+        let list = cols.join(", ");
+        w!(self, "INSERT INTO {tgt}\n      ({list}, LOAD_TS)");
+        let sel = self.rng.either(25, "SEL   ", "SELECT");
         let windowed = self.rng.chance(30);
         for (i, c) in cols.iter().enumerate() {
             let lead = if i == 0 { sel } else { "     ," };
@@ -276,24 +223,22 @@ impl Session<'_> {
             }
         }
         w!(self, "     , CURRENT_TIMESTAMP(0)\nFROM   {src} s");
+        let (dt, code) = (self.rng.pick(DATES), self.rng.pick(CODES));
+        let days = self.rng.range(1, 7);
         if self.rng.chance(50) {
             w!(
                 self,
                 "WHERE  s.{dt} = CAST('${{RUN_DT}}' AS DATE FORMAT 'YYYYMMDD')"
             );
         } else {
-            w!(
-                self,
-                "WHERE  s.{dt} = CURRENT_DATE - {}",
-                self.rng.range(1, 7)
-            );
+            w!(self, "WHERE  s.{dt} = CURRENT_DATE - {days}");
         }
-        w!(self, "AND    s.{} IN ('A', 'P')", self.rng.pick(CODES));
+        w!(self, "AND    s.{code} IN ('A', 'P')");
         if windowed {
+            let key = keys[0];
             w!(
                 self,
-                "QUALIFY ROW_NUMBER() OVER (PARTITION BY s.{} ORDER BY s.SRC_UPD_TS DESC) = 1;",
-                keys[0]
+                "QUALIFY ROW_NUMBER() OVER (PARTITION BY s.{key} ORDER BY s.SRC_UPD_TS DESC) = 1;"
             );
         } else {
             let ordinals: Vec<String> = (1..=keys.len()).map(|i| i.to_string()).collect();
@@ -302,132 +247,101 @@ impl Session<'_> {
         self.check();
     }
 
+    /// Teradata's `UPDATE alias FROM t alias, s SET …` form.
     fn update_from(&mut self) {
-        let (tgt, src) = (self.table(&self.flow.tgt), self.table(&self.flow.wrk));
+        let (tgt, src) = (self.table(0), self.table(2));
         let keys = self.rng.distinct(KEYS, 2, 2);
-        let sets = self.rng.distinct(MEASURES, 1, 3);
+        let (k1, k2) = (keys[0], keys[1]);
         w!(self, "UPDATE tgt\nFROM   {tgt} tgt, {src} src");
-        for (i, c) in sets.iter().enumerate() {
-            w!(
-                self,
-                "{} {c} = src.{c}",
-                if i == 0 { "SET   " } else { "     ," }
-            );
+        for (i, c) in self.rng.distinct(MEASURES, 1, 3).iter().enumerate() {
+            let lead = if i == 0 { "SET   " } else { "     ," };
+            w!(self, "{lead} {c} = src.{c}");
         }
         w!(self, "     , UPD_TS = CURRENT_TIMESTAMP(0)");
         w!(
             self,
-            "WHERE  tgt.{0} = src.{0}\nAND    tgt.{1} = src.{1};",
-            keys[0],
-            keys[1]
+            "WHERE  tgt.{k1} = src.{k1}\nAND    tgt.{k2} = src.{k2};"
         );
         self.check();
     }
 
     fn merge(&mut self) {
-        let (tgt, src) = (self.table(&self.flow.tgt), self.table(&self.flow.stg));
-        let key = self.rng.pick(KEYS);
+        let (tgt, src, key) = (self.table(0), self.table(1), self.rng.pick(KEYS));
         let m = self.rng.distinct(MEASURES, 2, 2);
+        let (m1, m2) = (m[0], m[1]);
         w!(
             self,
-            "MERGE INTO {tgt} TGT\nUSING {src} SRC\n   ON TGT.{key} = SRC.{key}"
-        );
-        w!(
-            self,
-            "WHEN MATCHED THEN UPDATE\n   SET {0} = SRC.{0}\n     , {1} = SRC.{1}",
-            m[0],
-            m[1]
-        );
-        w!(
-            self,
-            "     , UPD_TS = CURRENT_TIMESTAMP(0)\nWHEN NOT MATCHED THEN INSERT"
-        );
-        w!(self, "   ({key}, {0}, {1}, UPD_TS)", m[0], m[1]);
-        w!(
-            self,
-            "   VALUES (SRC.{key}, SRC.{0}, SRC.{1}, CURRENT_TIMESTAMP(0));",
-            m[0],
-            m[1]
+            "MERGE INTO {tgt} TGT
+USING {src} SRC
+   ON TGT.{key} = SRC.{key}
+WHEN MATCHED THEN UPDATE
+   SET {m1} = SRC.{m1}
+     , {m2} = SRC.{m2}
+     , UPD_TS = CURRENT_TIMESTAMP(0)
+WHEN NOT MATCHED THEN INSERT
+   ({key}, {m1}, {m2}, UPD_TS)
+   VALUES (SRC.{key}, SRC.{m1}, SRC.{m2}, CURRENT_TIMESTAMP(0));"
         );
         self.check();
     }
 
     fn delete(&mut self) {
-        let t = self.table(&self.flow.stg);
+        let t = self.table(1);
+        let (dt, months) = (self.rng.pick(DATES), self.rng.range(2, 36));
         match self.rng.below(3) {
             0 => w!(self, "DELETE FROM {t} ALL;"),
             1 => w!(self, "Delete from {t} All\n;"),
             _ => w!(
                 self,
-                "DEL FROM {t} WHERE {} < ADD_MONTHS(CURRENT_DATE, -{});",
-                self.rng.pick(DATES),
-                self.rng.range(2, 36)
+                "DEL FROM {t} WHERE {dt} < ADD_MONTHS(CURRENT_DATE, -{months});"
             ),
         }
         self.check();
     }
 
     fn volatile(&mut self) {
-        let src = self.table(&self.flow.stg);
-        let key = self.rng.pick(KEYS);
-        let (m, code, dt) = (
-            self.rng.pick(MEASURES),
-            self.rng.pick(CODES),
-            self.rng.pick(DATES),
-        );
+        let (src, key, m) = (self.table(1), self.rng.pick(KEYS), self.rng.pick(MEASURES));
+        let (code, dt) = (self.rng.pick(CODES), self.rng.pick(DATES));
+        let days = self.rng.range(1, 30);
+        let (subject, n) = (self.flow.subject, self.steps);
         w!(
             self,
-            "CREATE VOLATILE MULTISET TABLE VT_{}_{} AS",
-            self.flow.subject,
-            self.steps
-        );
-        w!(
-            self,
-            "( SEL  {key}\n       , {m}\n       , {code}\n  FROM {src}"
-        );
-        w!(
-            self,
-            "  WHERE {dt} >= CAST('${{RUN_DT}}' AS DATE FORMAT 'YYYYMMDD') - {}",
-            self.rng.range(1, 30)
-        );
-        w!(
-            self,
-            "  QUALIFY RANK() OVER (PARTITION BY {key} ORDER BY {dt} DESC) = 1"
-        );
-        w!(
-            self,
-            ") WITH DATA PRIMARY INDEX ({key})\nON COMMIT PRESERVE ROWS;"
+            "CREATE VOLATILE MULTISET TABLE VT_{subject}_{n} AS
+( SEL  {key}
+       , {m}
+       , {code}
+  FROM {src}
+  WHERE {dt} >= CAST('${{RUN_DT}}' AS DATE FORMAT 'YYYYMMDD') - {days}
+  QUALIFY RANK() OVER (PARTITION BY {key} ORDER BY {dt} DESC) = 1
+) WITH DATA PRIMARY INDEX ({key})
+ON COMMIT PRESERVE ROWS;"
         );
         self.check();
     }
 
-    /// The dbc.TablesV probe with a reused `ok` label (forward `.GOTO` finds the next one).
+    /// The dbc.TablesV probe with a reused `ok` label (a forward `.GOTO` finds the next one).
     fn drop_if_exists(&mut self) {
-        let db = self.flow.wrk.clone();
+        let db = self.flow.dbs[2];
         for _ in 0..self.rng.range(1, 3) {
             let name = format!("{}_{}_TMP", self.flow.subject, self.rng.pick(SUFFIXES));
             w!(
                 self,
-                "SELECT 1 FROM dbc.TablesV WHERE DatabaseName = '{db}' AND TableName = '{name}';"
-            );
-            w!(
-                self,
-                ".IF ACTIVITYCOUNT = 0 THEN .GOTO ok\nDROP TABLE {db}.{name};\n.label ok;\n"
+                "SELECT 1 FROM dbc.TablesV WHERE DatabaseName = '{db}' AND TableName = '{name}';
+.IF ACTIVITYCOUNT = 0 THEN .GOTO ok
+DROP TABLE {db}.{name};
+.label ok;
+"
             );
         }
     }
 
     fn export(&mut self) {
-        let t = self.table(&self.flow.tgt);
-        let (key, m, dt) = (
-            self.rng.pick(KEYS),
-            self.rng.pick(MEASURES),
-            self.rng.pick(DATES),
-        );
+        let (t, key, m) = (self.table(0), self.rng.pick(KEYS), self.rng.pick(MEASURES));
+        let file = format!("{}_{}", self.flow.subject.to_ascii_lowercase(), self.steps);
+        let dt = self.rng.pick(DATES);
         if self.rng.chance(50) {
             w!(self, ".SET TITLEDASHES OFF");
         }
-        let file = format!("{}_{}", self.flow.subject.to_ascii_lowercase(), self.steps);
         w!(
             self,
             ".EXPORT REPORT FILE=/data/out/{file}_${{RUN_DT}}.txt\n"
@@ -437,39 +351,29 @@ impl Session<'_> {
         }
         w!(
             self,
-            "LOCKING ROW FOR ACCESS\nSELECT  TRIM({key}) || '|' ||"
-        );
-        w!(
-            self,
-            "        TRIM(CAST(SUM({m}) AS DECIMAL(15,2))) (TITLE '')\nFROM    {t}"
-        );
-        w!(
-            self,
-            "WHERE   {dt} = CURRENT_DATE - 1\nGROUP BY {key}\nORDER BY 1;"
+            "LOCKING ROW FOR ACCESS
+SELECT  TRIM({key}) || '|' ||
+        TRIM(CAST(SUM({m}) AS DECIMAL(15,2))) (TITLE '')
+FROM    {t}
+WHERE   {dt} = CURRENT_DATE - 1
+GROUP BY {key}
+ORDER BY 1;"
         );
         self.check();
         w!(self, "\n.EXPORT RESET");
     }
 
-    /// CBA-style single-row parameter hand-off: read a batch key from a file.
+    /// CBA-style single-row hand-off: read a batch key from a file written by an earlier job.
     fn import(&mut self) {
-        let ctl = format!("{}.UTIL_PROS_ISAC", self.flow.tgt);
+        let (db, subject) = (self.flow.dbs[0], self.flow.subject);
         w!(
             self,
-            ".IMPORT VARTEXT FILE=/sched/{}_BTCH_KEY.txt",
-            self.flow.subject
-        );
-        w!(
-            self,
-            "USING ( FILLER CHAR(24), BTCH_KEY CHAR(10) )\nUPDATE {ctl}"
-        );
-        w!(
-            self,
-            "SET    BTCH_STUS_C = 'RUNNING'\n     , UPDT_TS     = CURRENT_TIMESTAMP(0)"
-        );
-        w!(
-            self,
-            "WHERE  BTCH_KEY_I  = CAST(trim(:BTCH_KEY) AS DECIMAL(10,0));"
+            ".IMPORT VARTEXT FILE=/sched/{subject}_BTCH_KEY.txt
+USING ( FILLER CHAR(24), BTCH_KEY CHAR(10) )
+UPDATE {db}.UTIL_PROS_ISAC
+SET    BTCH_STUS_C = 'RUNNING'
+     , UPDT_TS     = CURRENT_TIMESTAMP(0)
+WHERE  BTCH_KEY_I  = CAST(trim(:BTCH_KEY) AS DECIMAL(10,0));"
         );
         self.check();
     }
@@ -484,39 +388,32 @@ impl Session<'_> {
     }
 
     fn collect(&mut self) {
-        let t = self.table(&self.flow.tgt);
-        let stats = if self.rng.chance(70) {
-            "STATISTICS"
-        } else {
-            "STATS"
-        };
-        w!(
-            self,
-            "COLLECT {stats} ON {t} COLUMN ({});",
-            self.rng.pick(KEYS)
-        );
+        let (t, key) = (self.table(0), self.rng.pick(KEYS));
+        let stats = self.rng.either(70, "STATISTICS", "STATS");
+        w!(self, "COLLECT {stats} ON {t} COLUMN ({key});");
     }
 }
 
-/// A size in bytes: log-uniform 1–16 KB for most scripts, a Pareto tail up to 1 MB for the rest.
-/// Tuned so the mean is about 10 KB, as in the surveyed production code.
+/// A size in bytes: log-uniform 1–16 KB for most scripts, a Pareto tail up to 1 MB for the
+/// rest; the mean comes out near 10 KB, with a few scripts in the hundreds of KB.
 fn target_size(rng: &mut Rng) -> usize {
     const KB: f64 = 1024.0;
-    let size = if rng.chance(92) {
+    let size = if rng.chance(90) {
         KB * 16f64.powf(rng.unit())
     } else {
-        16.0 * KB * rng.unit().powf(-1.0 / 1.3)
+        16.0 * KB * rng.unit().powf(-1.0 / 1.5)
     };
     size.min(1024.0 * KB) as usize
 }
 
-/// One BTEQ session body of roughly `size` bytes.
+/// One BTEQ session of roughly `size` bytes: header, steps until the size is reached, footer.
 fn session(rng: &mut Rng, flow: &Flow, job: &str, size: usize) -> String {
     let check = rng.below(5);
+    let out = String::with_capacity(size + 2048);
     let mut s = Session {
         rng,
         flow,
-        out: String::with_capacity(size + 2048),
+        out,
         check,
         steps: 0,
     };
@@ -528,51 +425,40 @@ fn session(rng: &mut Rng, flow: &Flow, job: &str, size: usize) -> String {
     s.out
 }
 
-fn banner(rng: &mut Rng, job: &str, flow: &Flow) -> String {
-    let purpose = format!(
-        "Load {} data from {} into {}",
-        flow.subject, flow.stg, flow.tgt
-    );
-    if rng.chance(50) {
+fn plain_script(rng: &mut Rng, flow: &Flow, job: &str, size: usize) -> String {
+    let (subject, [tgt, stg, _]) = (flow.subject, flow.dbs);
+    let purpose = format!("Load {subject} data from {stg} into {tgt}");
+    let mut t = if rng.chance(50) {
         let bar = "*".repeat(77);
-        format!(
-            "/{bar}\n * Job Name : {job}\n * Purpose  : {purpose}\n * Exit     : 0 ok, 8 failed\n {bar}/\n"
-        )
+        format!("/{bar}\n * Job Name : {job}\n * Purpose  : {purpose}\n {bar}/\n")
     } else {
         let bar = "*".repeat(65);
         format!("{bar}\n* Job      : {job}\n* Purpose  : {purpose}\n{bar}\n")
-    }
-}
-
-fn plain_script(rng: &mut Rng, flow: &Flow, job: &str, size: usize) -> String {
-    let mut text = banner(rng, job, flow);
-    text.push_str(&session(rng, flow, job, size.saturating_sub(text.len())));
-    text
+    };
+    t.push_str(&session(rng, flow, job, size.saturating_sub(t.len())));
+    t
 }
 
 fn shell_script(rng: &mut Rng, flow: &Flow, job: &str, size: usize, shell: &str) -> String {
-    let mut t = String::with_capacity(size + 4096);
-    let _ = writeln!(
-        t,
-        "#!/bin/{shell}\n#{}\n# {job}: {} batch",
-        "=".repeat(70),
-        flow.subject
+    let (bar, parm) = ("=".repeat(70), flow.subject.to_ascii_lowercase());
+    let mut t = format!(
+        "#!/bin/{shell}
+#{bar}
+# {job}: daily batch, one BTEQ session per step
+#{bar}
+. ${{ETL_HOME}}/config/{parm}.parm
+JOB={job}
+RUN_DT=$(date +%Y%m%d)
+LOG=${{LOG_DIR}}/{job}_${{RUN_DT}}.log
+ERR=${{LOG}}.err
+
+"
     );
-    let _ = writeln!(
-        t,
-        "#{}\n. ${{ETL_HOME}}/config/{}.parm",
-        "=".repeat(70),
-        flow.subject.to_ascii_lowercase()
-    );
-    let _ = writeln!(
-        t,
-        "JOB={job}\nRUN_DT=$(date +%Y%m%d)\nLOG=${{LOG_DIR}}/{job}_${{RUN_DT}}.log\nERR=${{LOG}}.err\n"
-    );
-    // Some files hold several sessions, one per shell function (DBQL tool, franchise lib).
-    let heredocs = if rng.chance(30) { rng.range(2, 4) } else { 1 };
+    // Some files hold several sessions, often one per shell function (DBQL tool, franchise lib).
+    let several = rng.range(2, 4);
+    let heredocs = rng.either(30, several, 1);
     for h in 0..heredocs {
-        let delim = rng.pick(DELIMITERS);
-        let redirect = rng.pick(REDIRECTS);
+        let (delim, redirect) = (rng.pick(DELIMITERS), rng.pick(REDIRECTS));
         let in_function = heredocs > 1 && rng.chance(70);
         if in_function {
             let _ = writeln!(t, "step_{h}() {{");
@@ -583,25 +469,27 @@ fn shell_script(rng: &mut Rng, flow: &Flow, job: &str, size: usize, shell: &str)
         if in_function {
             let _ = writeln!(t, "return $?\n}}\n\nstep_{h} || exit $?\n");
         } else {
-            let _ = writeln!(
-                t,
-                "RETURN_CD=$?\nif [ $RETURN_CD -ne 0 ]; then\n   echo \"{job} failed rc=$RETURN_CD\" >> $LOG\n   exit $RETURN_CD\nfi\n"
-            );
+            t.push_str(RC_CHECK);
         }
     }
     t.push_str("exit 0\n");
     t
 }
 
-/// Writes `scripts` scripts under `dir` (created if needed), in workflow folders of ~20.
-/// Deterministic for a given `seed`.
+/// Writes `scripts` scripts under `dir` (created if needed) in workflow folders of 15–25
+/// scripts: ~60% plain `.btq`, ~25% `.sh`, ~15% `.ksh`. Deterministic for a given `seed`.
 pub fn generate(dir: &Path, scripts: usize, seed: u64) -> Stats {
     let mut rng = Rng(seed);
     let mut stats = Stats::default();
     let mut flow_no = 0;
     while stats.files < scripts {
         flow_no += 1;
-        let flow = Flow::new(&mut rng);
+        let flow = Flow {
+            subject: rng.pick(SUBJECTS),
+            dbs: rng.pick(DATABASES),
+            logon: rng.below(5),
+            label: rng.pick(LABELS),
+        };
         let flow_dir = dir.join(format!(
             "wf_{flow_no:04}_{}",
             flow.subject.to_ascii_lowercase()

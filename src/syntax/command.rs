@@ -341,16 +341,14 @@ pub fn parse_errorlevel(args: &str) -> Option<(ErrorCodes, u64)> {
 /// Byte range of the password inside `.LOGON` arguments (`tdpid/user,password[,'acct']`),
 /// relative to `args`. `None` when there is no password.
 pub fn logon_password(args: &str) -> Option<std::ops::Range<usize>> {
-    let comma = args.find(',')?;
-    let start = comma + 1;
+    let start = args.find(',')? + 1;
     let rest = &args[start..];
-    let len = rest
-        .find(',')
-        .unwrap_or_else(|| rest.trim_end().trim_end_matches(';').trim_end().len());
-    let value = &rest[..len];
-    let lead = value.len() - value.trim_start().len();
-    let trimmed = value.trim();
-    (!trimmed.is_empty()).then(|| start + lead..start + lead + trimmed.len())
+    let lead = rest.len() - rest.trim_start().len();
+    // The password ends at the account separator, the command's `;` or a blank.
+    let len = rest[lead..]
+        .find(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .unwrap_or(rest.len() - lead);
+    (len > 0).then(|| start + lead..start + lead + len)
 }
 
 #[cfg(test)]
@@ -459,5 +457,7 @@ mod tests {
         let args = "${H}/${U}, ${P},'acct'";
         assert_eq!(&args[logon_password(args).unwrap()], "${P}");
         assert_eq!(logon_password("tdp/user;"), None);
+        let args = "tdp/u,pw; .SET X 1";
+        assert_eq!(&args[logon_password(args).unwrap()], "pw");
     }
 }

@@ -194,10 +194,17 @@ impl<'a> Lexer<'a> {
             b'"' => self.quoted(b'"', TokenKind::QuotedIdent, mode),
             b'0'..=b'9' => self.number(),
             b'$' => self.dollar(mode),
-            b'`' => match memchr(b'`', &src[start + 1..]) {
-                Some(i) => self.token(TokenKind::Placeholder, start + 2 + i),
-                None => self.token(TokenKind::Other, start + 1),
-            },
+            b'`' => {
+                let limit = if mode == Mode::CommandLine {
+                    self.line_end(start)
+                } else {
+                    src.len()
+                };
+                match memchr(b'`', &src[start + 1..limit]) {
+                    Some(i) => self.token(TokenKind::Placeholder, start + 2 + i),
+                    None => self.token(TokenKind::Other, start + 1),
+                }
+            }
             b'%' if self.peek(1) == Some(b'%') => self.percent_placeholder(),
             b'&' if self.peek(1) == Some(b'&') && self.peek(2).is_some_and(is_name_start) => {
                 let end = self.name_end(start + 2);
@@ -335,10 +342,17 @@ impl<'a> Lexer<'a> {
                 }
                 _ => self.token(TokenKind::Other, start + 1),
             },
-            Some(b'(') => match matching_paren(src, start + 1) {
-                Some(close) => self.token(TokenKind::Placeholder, close + 1),
-                None => self.token(TokenKind::Other, start + 1),
-            },
+            Some(b'(') => {
+                let limit = if mode == Mode::CommandLine {
+                    self.line_end(start)
+                } else {
+                    src.len()
+                };
+                match matching_paren(&src[..limit], start + 1) {
+                    Some(close) => self.token(TokenKind::Placeholder, close + 1),
+                    None => self.token(TokenKind::Other, start + 1),
+                }
+            }
             Some(b'$') if mode == Mode::RsqlSql => self.dollar_quoted(start, 2),
             Some(b) if mode == Mode::RsqlSql && is_name_start(b) => {
                 // `$tag$ ... $tag$` when the tag is closed by a `$`; otherwise a placeholder.
@@ -583,6 +597,14 @@ mod tests {
         let s = toks.iter().find(|t| t.kind == String).unwrap();
         assert!(s.unterminated);
         assert_eq!(s.span, Span::new(7, 9));
+    }
+
+    #[test]
+    fn command_line_placeholders_stay_on_their_line() {
+        let toks = tokenize(b"echo `x\n`", Mode::CommandLine);
+        assert_eq!(toks[2].kind, Other);
+        let toks = tokenize(b"echo $(x\n)", Mode::CommandLine);
+        assert_eq!(toks[2].kind, Other);
     }
 
     #[test]

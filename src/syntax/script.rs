@@ -265,12 +265,15 @@ impl<'a> Parser<'a> {
     fn command_line(&mut self) -> bool {
         let mut words = 0;
         let mut is_if = false;
+        // `.OS` passes its line to the shell, where `--` is an option (`ls --color`).
+        let mut raw_line = false;
         loop {
             let pos = self.lexer.pos();
             match self.byte(pos) {
                 None | Some(b'\n') => return false,
                 Some(b'\r') if self.byte(pos + 1) == Some(b'\n') => return false,
                 Some(b'/') if self.byte(pos + 1) == Some(b'*') => return false,
+                Some(b'-') if self.byte(pos + 1) == Some(b'-') && !raw_line => return false,
                 _ => {}
             }
             let Some(tok) = self.push(Mode::CommandLine) else {
@@ -283,12 +286,18 @@ impl<'a> Parser<'a> {
                     if words == 1 {
                         is_if = text.eq_ignore_ascii_case(b"IF")
                             || text.eq_ignore_ascii_case(b"ELSEIF");
+                        raw_line = text.eq_ignore_ascii_case(b"OS");
                     } else if is_if && text.eq_ignore_ascii_case(b"THEN") {
                         while matches!(self.byte(self.lexer.pos()), Some(b' ' | b'\t')) {
                             self.push(Mode::CommandLine);
                         }
-                        let rest = self.byte(self.lexer.pos());
-                        return !matches!(rest, None | Some(b'\n' | b'\r'));
+                        let at = self.lexer.pos();
+                        let comment_follows = matches!(
+                            (self.byte(at), self.byte(at + 1)),
+                            (Some(b'-'), Some(b'-')) | (Some(b'/'), Some(b'*'))
+                        );
+                        return !comment_follows
+                            && !matches!(self.byte(at), None | Some(b'\n' | b'\r'));
                     }
                 }
                 TokenKind::Semicolon => {
@@ -546,6 +555,20 @@ mod tests {
                 (Comment, "-- .if errorcode<>0 then .quit errorcode"),
                 (DotCommand, ".SET ERRORLEVEL 3624 SEVERITY 0; "),
                 (Comment, "/* why */"),
+            ]
+        );
+    }
+
+    #[test]
+    fn trailing_line_comments_end_commands_except_os() {
+        assert_eq!(
+            bteq(".QUIT 8 -- done\n.IF ERRORCODE <> 0 THEN -- block form\n.OS ls --color\n"),
+            vec![
+                (DotCommand, ".QUIT 8 "),
+                (Comment, "-- done"),
+                (DotCommand, ".IF ERRORCODE <> 0 THEN "),
+                (Comment, "-- block form"),
+                (DotCommand, ".OS ls --color"),
             ]
         );
     }

@@ -68,10 +68,10 @@ fn report(cx: &mut ConvertContext, cmd: &Command, has_mode: bool) -> Output {
     };
     let Some(spec) = parse_file_spec(spec_text) else {
         return Output::Lines(cx.action_item(
-            EXPORT_DATA.code,
+            EXPORT_REPORT.code,
             Severity::Warning,
             cmd.span,
-            ".EXPORT not understood: convert it by hand",
+            ".EXPORT not understood (options before FILE, or no file): convert it by hand",
         ));
     };
     cx.export_active = Some(ExportKind::Report);

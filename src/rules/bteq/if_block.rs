@@ -65,15 +65,23 @@ WARNINGCODE <> 0\n-- .IF WARNINGCODE <> 0 THEN .GOTO WARN\n```",
 /// How many spaces the action of a one-line `.IF` is indented inside its `\if` block.
 const ACTION_INDENT: &str = "  ";
 
-/// Converts a one-line `.IF cond THEN` whose action has been converted to `action` lines.
+/// Converts a one-line `.IF cond THEN` (or `.ELSEIF cond THEN`, inside a block) whose action
+/// has been converted to `action` lines.
 pub fn if_then(cx: &mut ConvertContext, cmd: &Command, action: Vec<String>, whole: Span) -> Output {
     let (cond_text, _) = split_then(cmd.args);
+    let is_elseif = cmd.name == "ELSEIF";
     match rsql_condition(cx, cond_text, cmd.span) {
         Some(expr) => {
             let mut lines = Vec::with_capacity(action.len() + 2);
-            lines.push(format!("\\if {expr}"));
+            lines.push(format!(
+                "{} {expr}",
+                if is_elseif { "\\elseif" } else { "\\if" }
+            ));
             lines.extend(action.into_iter().map(|l| format!("{ACTION_INDENT}{l}")));
-            lines.push("\\endif".to_string());
+            if !is_elseif {
+                // An `.ELSEIF` branch is closed by its block's `.ENDIF`.
+                lines.push("\\endif".to_string());
+            }
             Output::Lines(lines)
         }
         None => Output::Lines(cx.action_item(
@@ -334,6 +342,15 @@ mod tests {
         assert!(
             out.text
                 .contains("-- .IF WARNINGCODE <> 0 THEN .GOTO WARN\n")
+        );
+    }
+
+    #[test]
+    fn elseif_with_an_action_stays_a_branch() {
+        let src = ".IF ACTIVITYCOUNT = 0 THEN\n  .QUIT 1\n.ELSEIF ACTIVITYCOUNT > 9 THEN .QUIT 2\n.ENDIF\n";
+        assert_eq!(
+            convert_bteq(src).text,
+            "\\if :ACTIVITYCOUNT = 0\n  \\exit 1\n\\elseif :ACTIVITYCOUNT > 9\n  \\exit 2\n\\endif\n"
         );
     }
 

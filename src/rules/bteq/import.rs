@@ -30,11 +30,17 @@ pub fn import_command(cx: &mut ConvertContext, cmd: &Command) -> Output {
     if cmd.name == "IMPORT" {
         cx.import_pending = true;
     }
+    // `.PACK` and `.IMPORT` always belong to a file load; `.REPEAT` only after an `.IMPORT`.
+    let hint = if cmd.name != "REPEAT" || cx.import_pending {
+        HINT
+    } else {
+        "run the request set-based, or loop in the shell"
+    };
     Output::Lines(cx.action_item(
         IMPORT_USING.code,
         Severity::Warning,
         cmd.span,
-        format!(".{} has no RSQL counterpart: {HINT}", cmd.name),
+        format!(".{} has no RSQL counterpart: {hint}", cmd.name),
     ))
 }
 

@@ -51,7 +51,8 @@ closes the session when the script ends\n-- .LOGOFF\n```",
 };
 
 /// No `$` in it: the message lands in heredoc bodies the shell expands.
-const CONNECT_HINT: &str = "RSQL connects on its command line (rsql -h, -U, -d; password from RSPASSWORD)";
+const CONNECT_HINT: &str =
+    "RSQL connects on its command line (rsql -h, -U, -d; password from RSPASSWORD)";
 
 pub fn logon(cx: &mut ConvertContext, cmd: &Command) -> Output {
     let message = format!("{} removed: {CONNECT_HINT}", display_name(cmd));

@@ -44,7 +44,7 @@ pub const RUN_FILE: Rule = Rule {
     severity: Severity::Info,
     summary: "`.RUN FILE=f [SKIP=n]` becomes `\\run file=f [skip=n]`; the included file must be converted too",
     doc: "RSQL's `\\run` mirrors BTEQ's `.RUN`, `SKIP` included. A name with a comma, semicolon \
-or blank is quoted. The file it reads is BTEQ and needs converting as well (logon includes are \
+or blank (as in `$(date +%Y)`) is quoted. The file it reads is BTEQ and needs converting as well (logon includes are \
 handled by BQ002).\n\nBefore:\n```\n.RUN FILE=common_steps.btq\n```\nAfter:\n```\n\\run \
 file=common_steps.btq\n```",
 };
@@ -63,7 +63,15 @@ pub fn os(_cx: &mut ConvertContext, cmd: &Command) -> Output {
     Output::Lines(vec![format!("\\os {}", cmd.args).trim_end().to_string()])
 }
 
-pub fn hang(_cx: &mut ConvertContext, cmd: &Command) -> Output {
+pub fn hang(cx: &mut ConvertContext, cmd: &Command) -> Output {
+    if cmd.args.parse::<u64>().is_err() {
+        return Output::Lines(cx.action_item(
+            HANG.code,
+            Severity::Warning,
+            cmd.span,
+            ".HANG needs a number of seconds: convert it by hand",
+        ));
+    }
     Output::Lines(vec![format!("\\os sleep {}", cmd.args)])
 }
 

@@ -113,6 +113,8 @@ enum Handling {
     ErrorLevel,
     Dropped(&'static str),
     NoEquivalent(&'static str),
+    /// Not a BTEQ setting at all.
+    Unknown,
 }
 
 fn handling(setting: &str, value: &str) -> Handling {
@@ -124,7 +126,13 @@ fn handling(setting: &str, value: &str) -> Handling {
         "HEADING" => Handling::Rset("heading"),
         "RTITLE" => Handling::Rset("rtitle"),
         "MAXERROR" => Handling::Rset("maxerror"),
+        "ERRORLEVEL" if value == "ON" || value == "OFF" => {
+            Handling::Dropped("RSQL maps error severities whenever \\rset errorlevel is used")
+        }
         "ERRORLEVEL" => Handling::ErrorLevel,
+        "TDP" => Handling::Dropped(
+            "it picks the Teradata system; RSQL connects to the host on its command line",
+        ),
         "QUIET" | "ECHOREQ" => Handling::Dropped(
             "it only changes what BTEQ echoes; RSQL writes results to the job log",
         ),
@@ -162,9 +170,15 @@ fn handling(setting: &str, value: &str) -> Handling {
         "RETRY" | "REPEATSTOP" => {
             Handling::NoEquivalent("RSQL does not retry requests; retry in the orchestration")
         }
-        _ => Handling::NoEquivalent(
+        "FOLDLINE" | "SIDETITLES" | "SKIPLINE" | "SKIPDOUBLE" | "SUPPRESS" | "UNDERLINE"
+        | "PAGELENGTH" | "PAGEBREAK" | "FOOTING" | "FORMCHAR" | "FULLYEAR" | "OMIT"
+        | "REPORTALIGN" | "TRAILINGLINES" | "EXPORTEJECT" => Handling::NoEquivalent(
             "report formatting RSQL cannot reproduce; check the report output",
         ),
+        name if SETTING_COMMANDS.contains(&name) => {
+            Handling::NoEquivalent("RSQL has no such setting; check the output it affected")
+        }
+        _ => Handling::Unknown,
     }
 }
 
@@ -199,6 +213,7 @@ pub fn setting(cx: &mut ConvertContext, cmd: &Command) -> Output {
             cmd.span,
             format!("{shown} dropped: {reason}"),
         )),
+        Handling::Unknown => crate::rules::bteq::unsupported::command(cx, cmd),
         Handling::NoEquivalent(hint) => Output::Lines(cx.action_item(
             SETTING_NO_EQUIVALENT.code,
             Severity::Warning,

@@ -26,8 +26,8 @@ pub const UNKNOWN_COMMAND: Rule = Rule {
     summary: "A dot-command BTEQ does not know (often a typo'd label) is kept as an action item",
     doc: "Production scripts contain stray lines such as `.ASSIGN_UNIQUE_COUPONS;`; BTEQ \
 rejects them at run time. They are commented out and reported, never dropped.\n\nBefore:\n```\n\
-.ASSIGN_UNIQUE_COUPONS;\n```\nAfter:\n```\n-- rsqlmig: BQ071 unknown BTEQ command \
-.ASSIGN_UNIQUE_COUPONS (a typo'd .LABEL?)\n-- .ASSIGN_UNIQUE_COUPONS;\n```",
+.ASSIGN_UNIQUE_COUPONS;\n```\nAfter:\n```\n-- rsqlmig: BQ071 unknown BTEQ command: \
+.ASSIGN_UNIQUE_COUPONS\n-- .ASSIGN_UNIQUE_COUPONS;\n```",
 };
 
 pub const UTILITY_SCRIPT: Rule = Rule {
@@ -49,7 +49,11 @@ MultiLoad script (.BEGIN IMPORT MLOAD): not converted; rebuild the load with COP
 const KNOWN_WITHOUT_EQUIVALENT: &[&str] = &["COMPILE", "TSO", "ECHO", "ABORT", "MESSAGEOUT"];
 
 pub fn command(cx: &mut ConvertContext, cmd: &Command) -> Output {
-    let shown = format!(".{}", cmd.name);
+    let shown = cmd
+        .text(cx.src)
+        .trim_end_matches(';')
+        .trim_end()
+        .to_string();
     if KNOWN_WITHOUT_EQUIVALENT.contains(&cmd.name.as_str()) {
         Output::Lines(cx.action_item(
             NO_EQUIVALENT.code,
@@ -62,7 +66,7 @@ pub fn command(cx: &mut ConvertContext, cmd: &Command) -> Output {
             UNKNOWN_COMMAND.code,
             Severity::Warning,
             cmd.span,
-            format!("unknown BTEQ command {shown} (a typo'd .LABEL?)"),
+            format!("unknown BTEQ command: {shown}"),
         ))
     }
 }
@@ -125,10 +129,10 @@ mod tests {
 
     #[test]
     fn stray_and_unsupported_commands_are_kept() {
-        let out = convert_bteq(".ASSIGN_UNIQUE_COUPONS;\n.COMPILE FILE=p.spl\n");
+        let out = convert_bteq(".ASSIGN_UNIQUE_COUPONS;\n.COMPILE FILE=p.spl\n.SET NOSUCH 1\n");
         assert!(out.text.contains("-- .ASSIGN_UNIQUE_COUPONS;"));
         let codes: Vec<_> = out.diagnostics.iter().map(|d| d.code).collect();
-        assert_eq!(codes, vec!["BQ071", "BQ070"]);
+        assert_eq!(codes, vec!["BQ071", "BQ070", "BQ071"]);
     }
 
     #[test]
