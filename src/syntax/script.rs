@@ -222,7 +222,8 @@ impl<'a> Parser<'a> {
             self.command_line();
             return (InstructionKind::MetaCommand, false);
         }
-        if self.dialect == Dialect::Bteq && self.is_dotless_command(pos) {
+        if self.dialect == Dialect::Bteq && (self.is_dotless_command(pos) || self.is_resubmit(pos))
+        {
             return (InstructionKind::DotCommand, self.command_line());
         }
         self.sql();
@@ -258,6 +259,20 @@ impl<'a> Parser<'a> {
             .rev()
             .find(|b| !b.is_ascii_whitespace())
             == Some(&b';')
+    }
+
+    /// `= [n]`: BTEQ's command to re-submit the previous request, alone on its line.
+    fn is_resubmit(&self, pos: usize) -> bool {
+        if self.byte(pos) != Some(b'=') {
+            return false;
+        }
+        let line_end = self.src[pos..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(self.src.len(), |i| pos + i);
+        self.src[pos + 1..line_end]
+            .iter()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_whitespace() || *b == b';')
     }
 
     /// Lexes a command line up to (not including) its line break or a block comment.
@@ -569,6 +584,18 @@ mod tests {
                 (DotCommand, ".IF ERRORCODE <> 0 THEN "),
                 (Comment, "-- block form"),
                 (DotCommand, ".OS ls --color"),
+            ]
+        );
+    }
+
+    #[test]
+    fn resubmit_command_is_a_command() {
+        assert_eq!(
+            bteq("SELECT 1;\n= 2\n.QUIT 0\n"),
+            vec![
+                (Sql, "SELECT 1;"),
+                (DotCommand, "= 2"),
+                (DotCommand, ".QUIT 0")
             ]
         );
     }

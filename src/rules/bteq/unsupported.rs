@@ -11,7 +11,7 @@ pub const NO_EQUIVALENT: Rule = Rule {
     name: "command-no-equivalent",
     kind: RuleKind::Convert,
     severity: Severity::Warning,
-    summary: "BTEQ commands with no RSQL counterpart (`.COMPILE`, `.TSO`, `.ECHO`, ...) are kept as action items",
+    summary: "BTEQ commands with no RSQL counterpart (`.COMPILE`, `.TSO`, `.ECHO`, `=` re-submit, ...) are kept as action items",
     doc: "The command is commented out with the original text so the intent can be rebuilt by \
 hand (a `.COMPILE`d stored procedure must be converted to PL/pgSQL and created with `\\i`).\n\n\
 Before:\n```\n.COMPILE FILE=proc.spl\n```\nAfter:\n```\n-- rsqlmig: BQ070 .COMPILE has no RSQL \
@@ -46,7 +46,8 @@ MultiLoad script (.BEGIN IMPORT MLOAD): not converted; rebuild the load with COP
 };
 
 /// Commands that exist in BTEQ but have no RSQL form.
-const KNOWN_WITHOUT_EQUIVALENT: &[&str] = &["COMPILE", "TSO", "ECHO", "ABORT", "MESSAGEOUT"];
+/// `=` re-submits the previous request.
+const KNOWN_WITHOUT_EQUIVALENT: &[&str] = &["COMPILE", "TSO", "ECHO", "ABORT", "MESSAGEOUT", "="];
 
 pub fn command(cx: &mut ConvertContext, cmd: &Command) -> Output {
     let shown = cmd
@@ -129,10 +130,11 @@ mod tests {
 
     #[test]
     fn stray_and_unsupported_commands_are_kept() {
-        let out = convert_bteq(".ASSIGN_UNIQUE_COUPONS;\n.COMPILE FILE=p.spl\n.SET NOSUCH 1\n");
+        let out =
+            convert_bteq(".ASSIGN_UNIQUE_COUPONS;\n.COMPILE FILE=p.spl\n.SET NOSUCH 1\n= 2\n");
         assert!(out.text.contains("-- .ASSIGN_UNIQUE_COUPONS;"));
         let codes: Vec<_> = out.diagnostics.iter().map(|d| d.code).collect();
-        assert_eq!(codes, vec!["BQ071", "BQ070", "BQ071"]);
+        assert_eq!(codes, vec!["BQ071", "BQ070", "BQ071", "BQ070"]);
     }
 
     #[test]
