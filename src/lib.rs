@@ -6,5 +6,6 @@ pub mod convert;
 pub mod diagnostic;
 pub mod render;
 pub mod rules;
+pub mod sql;
 pub mod syntax;
 pub mod text;

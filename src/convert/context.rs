@@ -83,6 +83,8 @@ pub struct ConvertContext<'a> {
     /// An `.IMPORT` was seen and its `USING` request has not come yet.
     pub import_pending: bool,
     /// Set while converting the action of an `.IF ... THEN`: the condition, when known.
+    /// A `BT` / `BEGIN` is open: multi-statement requests need no wrapping.
+    pub in_transaction: bool,
     pub enclosing_condition: Option<crate::syntax::command::Condition>,
 }
 
@@ -103,6 +105,7 @@ impl<'a> ConvertContext<'a> {
             labels,
             export_active: None,
             import_pending: false,
+            in_transaction: false,
             enclosing_condition: None,
         }
     }

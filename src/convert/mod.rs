@@ -3,6 +3,7 @@
 
 pub mod context;
 pub mod script;
+pub mod sql;
 
 use std::path::{Path, PathBuf};
 

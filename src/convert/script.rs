@@ -4,6 +4,7 @@
 //! edits on spans: text no rule touches is copied byte for byte.
 
 use crate::convert::context::{Command, ConvertContext, Output};
+use crate::convert::sql;
 use crate::diagnostic::{Diagnostic, Edit, apply_edits};
 use crate::rules::bteq::{self, Position, comments, if_block, import, requests};
 use crate::syntax::lexer::TokenKind;
@@ -91,6 +92,12 @@ pub fn convert_parsed(src: &str, script: &Script, line_ending: LineEnding) -> Sc
                     pending.retain(|e| !within(e.span, span));
                     let lines = import::using_request(&mut cx, span);
                     edits.push(replace_lines(src, span, &lines, line_ending));
+                } else {
+                    let comments = preceding_comments(script, i, src);
+                    let (markers, text) = convert_sql(&mut cx, span, comments, &mut pending);
+                    if !markers.is_empty() || text != span.text(src) {
+                        edits.push(prefix_lines(src, span, &markers, &text, line_ending));
+                    }
                 }
             }
             InstructionKind::Trivia | InstructionKind::MetaCommand => {}
@@ -135,7 +142,21 @@ fn action_lines(
         pending.retain(|e| !within(e.span, span));
         return import::using_request(cx, span);
     }
-    // SQL: apply the edits that fall inside it to its own text.
+    let (mut lines, text) = convert_sql(cx, span, "", pending);
+    lines.extend(split_lines(&text));
+    lines
+}
+
+/// Converts the SQL request at `span`: the pending edits inside it (a missing `;`) and masked
+/// passwords first, then the `TD...` rules. Returns the marker lines for new action items and the
+/// converted text.
+fn convert_sql(
+    cx: &mut ConvertContext,
+    span: Span,
+    preceding_comments: &str,
+    pending: &mut Vec<Edit>,
+) -> (Vec<String>, String) {
+    let src = cx.src;
     let mut inner: Vec<Edit> = Vec::new();
     pending.retain(|e| {
         if within(e.span, span) {
@@ -155,7 +176,52 @@ fn action_lines(
             .map(|s| Edit::replace(s.offset_back(span.start as usize), "********")),
     );
     let (text, _) = apply_edits(span.text(src), &mut inner);
-    split_lines(&text)
+    let converted = sql::convert_request(&text, &mut cx.in_transaction);
+    let markers = sql::markers(
+        &converted.diagnostics,
+        &sql::marked_codes(preceding_comments),
+    );
+    cx.diagnostics
+        .extend(sql::offset(converted.diagnostics, span.start as usize));
+    (markers, converted.text)
+}
+
+/// The text of the comments directly before instruction `i` (blank lines between allowed).
+fn preceding_comments<'s>(script: &Script, i: usize, src: &'s str) -> &'s str {
+    let mut start = None;
+    for instr in script.instructions[..i].iter().rev() {
+        match instr.kind {
+            InstructionKind::Trivia => {}
+            InstructionKind::Comment => start = Some(instr.span.start as usize),
+            _ => break,
+        }
+    }
+    match start {
+        Some(s) => &src[s..script.instructions[i].span.start as usize],
+        None => "",
+    }
+}
+
+/// Replaces `span` by `text`, with `markers` on their own lines before it at the same indentation.
+fn prefix_lines(
+    src: &str,
+    span: Span,
+    markers: &[String],
+    text: &str,
+    line_ending: LineEnding,
+) -> Edit {
+    if markers.is_empty() {
+        return Edit::replace(span, text);
+    }
+    let start = span.start as usize;
+    let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
+    let before = &src[line_start..start];
+    let indent = if before.trim().is_empty() { before } else { "" };
+    let separator = format!("{}{indent}", line_ending.as_str());
+    Edit::replace(
+        span,
+        format!("{}{separator}{text}", markers.join(&separator)),
+    )
 }
 
 fn split_lines(text: &str) -> Vec<String> {

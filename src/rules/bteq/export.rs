@@ -116,7 +116,7 @@ mod tests {
         );
         assert_eq!(
             out.text,
-            "\\export reset\n\\export report file=/data/out/y.csv\nSEL 1;\n\\export reset\n\\export report file=${OUT}/z_$(date +'%Y%m%d').csv\n\\export report file='${tmp}'\n"
+            "\\export reset\n\\export report file=/data/out/y.csv\nSELECT 1;\n\\export reset\n\\export report file=${OUT}/z_$(date +'%Y%m%d').csv\n\\export report file='${tmp}'\n"
         );
         assert!(out.diagnostics.is_empty());
     }

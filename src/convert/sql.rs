@@ -1,0 +1,183 @@
+//! Converts one SQL request: runs the `TD…` rules on each statement until nothing changes, and
+//! keeps a multi-statement request atomic.
+
+use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, apply_edits};
+use crate::rules::sql::{self as sql_rules, Findings};
+use crate::rules::{Rule, RuleKind};
+use crate::sql::statement::{Kind, Statement, split_statements};
+use crate::syntax::lexer::{Mode, tokenize};
+
+pub const ATOMIC_REQUEST: Rule = Rule {
+    code: "TD014",
+    name: "multi-statement-request",
+    kind: RuleKind::Convert,
+    severity: Severity::Info,
+    summary: "A multi-statement request outside BT/ET is wrapped in `BEGIN; … COMMIT;` to stay atomic",
+    doc: "BTEQ sends statements separated by a `;` that does not end the line (or continued by a \
+line starting with `;`) as one request, which Teradata runs as one transaction. RSQL runs each \
+statement on its own, so the request is wrapped in an explicit transaction, unless it already \
+runs inside `BT; … ET;`.\n\nBefore:\n```\nINSERT INTO t SELECT * FROM s WHERE d = 1\n;UPDATE c SET n = n + \
+1;\n```\nAfter:\n```\nBEGIN;\nINSERT INTO t SELECT * FROM s WHERE d = 1\n;UPDATE c SET n = n + 1;\n\
+COMMIT;\n```",
+};
+
+/// How many times the rules run on their own output at most: each run applies the edits that
+/// did not overlap an earlier edit of the same run.
+const MAX_PASSES: usize = 8;
+
+pub struct RequestConversion {
+    pub text: String,
+    /// Diagnostics of the first pass, with spans relative to the request text.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Converts the text of one request. `in_transaction` says whether a `BT`/`BEGIN` is open before
+/// it, and is updated for the next request.
+pub fn convert_request(text: &str, in_transaction: &mut bool) -> RequestConversion {
+    let mut current = text.to_string();
+    let mut diagnostics = Vec::new();
+    for pass in 0..MAX_PASSES {
+        let tokens = tokenize(current.as_bytes(), Mode::BteqSql);
+        let mut findings = Findings::default();
+        for (range, _) in split_statements(&tokens) {
+            let stmt = Statement::new(&current, &tokens[range]);
+            if !stmt.is_empty() {
+                sql_rules::check_statement(&stmt, &mut findings);
+            }
+        }
+        if pass == 0 {
+            diagnostics = findings.diagnostics;
+        }
+        if findings.edits.is_empty() {
+            break;
+        }
+        let (next, skipped) = apply_edits(&current, &mut findings.edits);
+        current = next;
+        if skipped.is_empty() {
+            break;
+        }
+    }
+    let text = keep_atomic(current, in_transaction);
+    RequestConversion { text, diagnostics }
+}
+
+/// Wraps a request of several statements in `BEGIN; … COMMIT;` unless a transaction is open,
+/// and tracks `BT`/`ET` (and their Redshift spellings) across requests.
+fn keep_atomic(text: String, in_transaction: &mut bool) -> String {
+    let tokens = tokenize(text.as_bytes(), Mode::BteqSql);
+    let parts = split_statements(&tokens);
+    let mut statements = 0;
+    let mut writes = false;
+    let mut opened_here = false;
+    for (range, _) in &parts {
+        let stmt = Statement::new(&text, &tokens[range.clone()]);
+        if stmt.is_empty() {
+            continue;
+        }
+        statements += 1;
+        writes |= !matches!(stmt.kind, Kind::Select | Kind::With);
+        if stmt.kind == Kind::Transaction {
+            if stmt.is_any(0, &["BT", "BEGIN"]) {
+                *in_transaction = true;
+                opened_here |= statements == 1;
+            } else {
+                *in_transaction = false;
+            }
+        }
+    }
+    // Reads need no transaction: only a request that changes data must stay all-or-nothing.
+    if statements < 2 || !writes || opened_here || *in_transaction {
+        return text;
+    }
+    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let last = parts.last().map(|(_, semi)| semi.is_some()).unwrap_or(true);
+    let close = if last { "" } else { ";" };
+    format!("BEGIN;{nl}{text}{close}{nl}COMMIT;")
+}
+
+/// The spans of `diagnostics` moved from request-relative to absolute positions.
+pub fn offset(diagnostics: Vec<Diagnostic>, base: usize) -> Vec<Diagnostic> {
+    diagnostics
+        .into_iter()
+        .map(|mut d| {
+            d.span = d.span.offset(base);
+            d
+        })
+        .collect()
+}
+
+/// Codes already marked in the comment text just before a request, so a second conversion does
+/// not add the same marker again.
+pub fn marked_codes(preceding_comments: &str) -> Vec<&str> {
+    preceding_comments
+        .match_indices("rsqlmig: ")
+        .filter_map(|(i, m)| preceding_comments[i + m.len()..].split_whitespace().next())
+        .collect()
+}
+
+/// The marker lines for the action items among `diagnostics` not yet marked.
+pub fn markers(diagnostics: &[Diagnostic], already: &[&str]) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for d in diagnostics.iter().filter(|d| d.is_action_item()) {
+        if already.contains(&d.code) {
+            continue;
+        }
+        let line = crate::convert::context::marker(d.code, &d.message);
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::span::Span;
+
+    #[test]
+    fn multi_statement_requests_are_wrapped_once() {
+        let mut open = false;
+        let out = convert_request("INSERT INTO t SELECT 1\n;UPDATE u SET a = 1;", &mut open);
+        assert_eq!(
+            out.text,
+            "BEGIN;\nINSERT INTO t SELECT 1\n;UPDATE u SET a = 1;\nCOMMIT;"
+        );
+        // Converting the output again: BEGIN; opens, the request is inside, COMMIT; closes.
+        assert_eq!(convert_request("BEGIN;", &mut open).text, "BEGIN;");
+        assert!(open);
+        assert_eq!(
+            convert_request("INSERT INTO t SELECT 1\n;UPDATE u SET a = 1;", &mut open).text,
+            "INSERT INTO t SELECT 1\n;UPDATE u SET a = 1;"
+        );
+        convert_request("COMMIT;", &mut open);
+        assert!(!open);
+    }
+
+    #[test]
+    fn requests_inside_bt_et_are_not_wrapped() {
+        let mut open = false;
+        convert_request("BT;", &mut open);
+        assert!(open);
+        assert_eq!(
+            convert_request("SELECT 1; SELECT 2;", &mut open).text,
+            "SELECT 1; SELECT 2;"
+        );
+    }
+
+    #[test]
+    fn markers_skip_codes_already_marked() {
+        let diags = vec![Diagnostic::new(
+            "TD058",
+            Severity::Warning,
+            Span::empty(0),
+            "check it",
+        )];
+        assert_eq!(
+            markers(&diags, &[]),
+            vec!["-- rsqlmig: TD058 check it".to_string()]
+        );
+        assert!(markers(&diags, &marked_codes("-- rsqlmig: TD058 check it\n")).is_empty());
+    }
+}

@@ -1,0 +1,463 @@
+//! A view of one SQL statement for the rewrite rules: its significant tokens with matched
+//! parentheses and nesting depth, its kind, and helpers to find clauses and operands.
+//!
+//! The view never changes text: rules read it and return edits on token spans.
+
+use crate::syntax::lexer::{Token, TokenKind};
+use crate::syntax::span::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Select,
+    Insert,
+    Update,
+    Delete,
+    Merge,
+    Create,
+    Replace,
+    Drop,
+    Alter,
+    Rename,
+    Collect,
+    Database,
+    /// `BT`, `ET`, `BEGIN`, `END`, `COMMIT`, `ROLLBACK`, `ABORT`.
+    Transaction,
+    Set,
+    Call,
+    Exec,
+    Help,
+    Show,
+    /// `WITH … SELECT` (or a CTE before DML).
+    With,
+    /// `USING (…) request`: host variables fed by `.IMPORT`.
+    Using,
+    Other,
+}
+
+/// One statement: the tokens between two `;` of a request (the `;` excluded).
+pub struct Statement<'a> {
+    /// The text the token spans point into.
+    pub src: &'a str,
+    /// Significant tokens only (no whitespace or comments).
+    pub toks: Vec<Token>,
+    /// For an opening or closing parenthesis, the index of its partner.
+    pair: Vec<Option<usize>>,
+    /// Parenthesis depth of each token (a parenthesis has the depth outside it).
+    pub depth: Vec<u32>,
+    pub kind: Kind,
+    /// Index of the first token after any `LOCKING … FOR …` prefixes.
+    pub body: usize,
+}
+
+/// Operand-ending tokens: what can stand just before a binary operator.
+fn ends_operand(t: &Token) -> bool {
+    matches!(
+        t.kind,
+        TokenKind::Word
+            | TokenKind::QuotedIdent
+            | TokenKind::String
+            | TokenKind::Number
+            | TokenKind::Placeholder
+            | TokenKind::Variable
+            | TokenKind::RParen
+    )
+}
+
+impl<'a> Statement<'a> {
+    /// Builds the view over `tokens` (trivia allowed; it is dropped).
+    pub fn new(src: &'a str, tokens: &[Token]) -> Statement<'a> {
+        let toks: Vec<Token> = tokens
+            .iter()
+            .copied()
+            .filter(|t| !t.kind.is_trivia())
+            .collect();
+        let mut pair = vec![None; toks.len()];
+        let mut depth = Vec::with_capacity(toks.len());
+        let mut open: Vec<usize> = Vec::new();
+        for (i, t) in toks.iter().enumerate() {
+            match t.kind {
+                TokenKind::LParen => {
+                    depth.push(open.len() as u32);
+                    open.push(i);
+                }
+                TokenKind::RParen => {
+                    if let Some(o) = open.pop() {
+                        pair[o] = Some(i);
+                        pair[i] = Some(o);
+                    }
+                    depth.push(open.len() as u32);
+                }
+                _ => depth.push(open.len() as u32),
+            }
+        }
+        let mut stmt = Statement {
+            src,
+            toks,
+            pair,
+            depth,
+            kind: Kind::Other,
+            body: 0,
+        };
+        stmt.body = stmt.skip_locking(0);
+        stmt.kind = stmt.kind_at(stmt.body);
+        stmt
+    }
+
+    pub fn len(&self) -> usize {
+        self.toks.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.toks.is_empty()
+    }
+
+    pub fn text(&self, i: usize) -> &'a str {
+        self.toks[i].span.text(self.src)
+    }
+
+    pub fn span(&self, i: usize) -> Span {
+        self.toks[i].span
+    }
+
+    /// The span from token `i` to token `j` inclusive.
+    pub fn range(&self, i: usize, j: usize) -> Span {
+        self.toks[i].span.cover(self.toks[j].span)
+    }
+
+    /// The source text from token `i` to token `j` inclusive, layout and comments included.
+    pub fn slice(&self, i: usize, j: usize) -> &'a str {
+        self.range(i, j).text(self.src)
+    }
+
+    pub fn kind_of(&self, i: usize) -> Option<TokenKind> {
+        self.toks.get(i).map(|t| t.kind)
+    }
+
+    /// Whether token `i` is the word `kw` (case-insensitive).
+    pub fn is(&self, i: usize, kw: &str) -> bool {
+        self.toks.get(i).is_some_and(|t| {
+            t.kind == TokenKind::Word && t.span.text(self.src).eq_ignore_ascii_case(kw)
+        })
+    }
+
+    /// Whether the words from `i` on are `kws`.
+    pub fn is_seq(&self, i: usize, kws: &[&str]) -> bool {
+        kws.iter().enumerate().all(|(k, kw)| self.is(i + k, kw))
+    }
+
+    pub fn is_any(&self, i: usize, kws: &[&str]) -> bool {
+        kws.iter().any(|kw| self.is(i, kw))
+    }
+
+    /// Whether token `i` is the operator or punctuation `op`.
+    pub fn is_op(&self, i: usize, op: &str) -> bool {
+        self.toks.get(i).is_some_and(|t| {
+            !matches!(
+                t.kind,
+                TokenKind::Word | TokenKind::String | TokenKind::QuotedIdent
+            ) && t.span.text(self.src) == op
+        })
+    }
+
+    /// The partner of the parenthesis at `i`.
+    pub fn partner(&self, i: usize) -> Option<usize> {
+        self.pair.get(i).copied().flatten()
+    }
+
+    /// Index of the first word `kw` at `depth` in `from..to`.
+    pub fn find(&self, from: usize, to: usize, depth: u32, kw: &str) -> Option<usize> {
+        (from..to.min(self.len())).find(|&i| self.depth[i] == depth && self.is(i, kw))
+    }
+
+    /// Index of the first token at `depth` in `from..to` that `pred` accepts.
+    pub fn find_where(
+        &self,
+        from: usize,
+        to: usize,
+        depth: u32,
+        pred: impl Fn(usize) -> bool,
+    ) -> Option<usize> {
+        (from..to.min(self.len())).find(|&i| self.depth[i] == depth && pred(i))
+    }
+
+    /// Whether token `i` is a word followed by `(` (a call, or a DDL clause such as `INDEX (c)`:
+    /// rules check the context).
+    pub fn is_call(&self, i: usize) -> bool {
+        self.kind_of(i) == Some(TokenKind::Word) && self.kind_of(i + 1) == Some(TokenKind::LParen)
+    }
+
+    /// The text between tokens `i` and `j` (exclusive on both sides).
+    pub fn gap(&self, i: usize, j: usize) -> &'a str {
+        &self.src[self.toks[i].span.end as usize..self.toks[j].span.start as usize]
+    }
+
+    /// Arguments of the call whose `(` is at `open`: the token ranges between commas at the
+    /// call's depth + 1, as inclusive `(first, last)` index pairs.
+    pub fn args(&self, open: usize) -> Vec<(usize, usize)> {
+        let Some(close) = self.partner(open) else {
+            return Vec::new();
+        };
+        let inner = self.depth[open] + 1;
+        let mut out = Vec::new();
+        let mut start = open + 1;
+        for i in open + 1..close {
+            if self.depth[i] == inner && self.kind_of(i) == Some(TokenKind::Comma) {
+                if start < i {
+                    out.push((start, i - 1));
+                }
+                start = i + 1;
+            }
+        }
+        if start < close {
+            out.push((start, close - 1));
+        }
+        out
+    }
+
+    /// Whether a binary operator may stand at `i`: something that ends an operand is before it.
+    pub fn after_operand(&self, i: usize) -> bool {
+        i > 0 && ends_operand(&self.toks[i - 1]) && !self.is_keyword_before_operand(i - 1)
+    }
+
+    /// Words after which an operand starts (so they do not end one).
+    fn is_keyword_before_operand(&self, i: usize) -> bool {
+        self.is_any(
+            i,
+            &[
+                "SELECT", "SEL", "WHERE", "AND", "OR", "NOT", "ON", "WHEN", "THEN", "ELSE", "SET",
+                "BY", "HAVING", "QUALIFY", "BETWEEN", "IN", "LIKE", "IS", "RETURN", "VALUES", "AS",
+                "DISTINCT", "CASE", "FROM", "JOIN", "USING",
+            ],
+        )
+    }
+
+    /// The first token of the operand that ends at `end` (a dotted name, a literal, a call, or a
+    /// parenthesised group with the function name before it).
+    pub fn operand_start(&self, end: usize) -> usize {
+        let mut i = end;
+        if self.kind_of(i) == Some(TokenKind::RParen)
+            && let Some(open) = self.partner(i)
+        {
+            i = open;
+            let named = i > 0
+                && self.kind_of(i - 1) == Some(TokenKind::Word)
+                && !self.is_keyword_before_operand(i - 1);
+            if !named {
+                return i;
+            }
+            i -= 1;
+        }
+        // Extend over `a.b.c` name chains.
+        while i >= 2 && self.kind_of(i - 1) == Some(TokenKind::Dot) && self.is_name_part(i - 2) {
+            i -= 2;
+        }
+        i
+    }
+
+    /// The last token of the operand that starts at `start`.
+    pub fn operand_end(&self, start: usize) -> usize {
+        let mut i = start;
+        if self.kind_of(i) == Some(TokenKind::LParen) {
+            return self.partner(i).unwrap_or(i);
+        }
+        while self.kind_of(i + 1) == Some(TokenKind::Dot) && self.is_name_part(i + 2) {
+            i += 2;
+        }
+        if self.kind_of(i) == Some(TokenKind::Word)
+            && self.kind_of(i + 1) == Some(TokenKind::LParen)
+        {
+            return self.partner(i + 1).unwrap_or(i);
+        }
+        i
+    }
+
+    /// A part of a dotted name: a word, a quoted identifier or a placeholder (`${DB}`).
+    pub fn is_name_part(&self, i: usize) -> bool {
+        matches!(
+            self.kind_of(i),
+            Some(TokenKind::Word | TokenKind::QuotedIdent | TokenKind::Placeholder)
+        )
+    }
+
+    /// The last token of the (possibly dotted, possibly placeholder-built) name starting at `i`.
+    pub fn name_end(&self, i: usize) -> Option<usize> {
+        if !self.is_name_part(i) {
+            return None;
+        }
+        let mut end = i;
+        loop {
+            // `tmp_${X}` and `${DB}X`: adjacent parts form one name part.
+            if self.is_name_part(end + 1)
+                && self.toks[end].span.end == self.toks[end + 1].span.start
+            {
+                end += 1;
+            } else if self.kind_of(end + 1) == Some(TokenKind::Dot) && self.is_name_part(end + 2) {
+                end += 2;
+            } else {
+                return Some(end);
+            }
+        }
+    }
+
+    fn skip_locking(&self, mut i: usize) -> usize {
+        // LOCKING|LOCK [ROW|TABLE|DATABASE|VIEW] [name] FOR|IN <mode> [MODE] [NOWAIT]
+        while self.is_any(i, &["LOCKING", "LOCK"]) {
+            let Some(for_at) =
+                (i + 1..self.len().min(i + 8)).find(|&k| self.is_any(k, &["FOR", "IN"]))
+            else {
+                return i;
+            };
+            let mut end = for_at + 1;
+            if self.is_any(
+                end,
+                &[
+                    "ACCESS",
+                    "READ",
+                    "WRITE",
+                    "EXCLUSIVE",
+                    "SHARE",
+                    "LOAD",
+                    "CHECKSUM",
+                ],
+            ) {
+                end += 1;
+            } else {
+                return i;
+            }
+            if self.is(end, "MODE") {
+                end += 1;
+            }
+            if self.is(end, "NOWAIT") {
+                end += 1;
+            }
+            i = end;
+        }
+        i
+    }
+
+    /// The end of the `LOCKING … FOR …` prefix chain starting at `i` (exclusive), or `i`.
+    pub fn locking_end(&self, i: usize) -> usize {
+        self.skip_locking(i)
+    }
+
+    fn kind_at(&self, i: usize) -> Kind {
+        let Some(t) = self.toks.get(i) else {
+            return Kind::Other;
+        };
+        if t.kind == TokenKind::LParen {
+            return if self.kind_at(i + 1) == Kind::Select {
+                Kind::Select
+            } else {
+                Kind::Other
+            };
+        }
+        if t.kind != TokenKind::Word {
+            return Kind::Other;
+        }
+        match t.span.text(self.src).to_ascii_uppercase().as_str() {
+            "SELECT" | "SEL" => Kind::Select,
+            "INSERT" | "INS" => Kind::Insert,
+            "UPDATE" | "UPD" => Kind::Update,
+            "DELETE" | "DEL" => Kind::Delete,
+            "MERGE" => Kind::Merge,
+            "CREATE" | "CT" => Kind::Create,
+            "REPLACE" => Kind::Replace,
+            "DROP" => Kind::Drop,
+            "ALTER" => Kind::Alter,
+            "RENAME" => Kind::Rename,
+            "COLLECT" => Kind::Collect,
+            "DATABASE" => Kind::Database,
+            "BT" | "ET" | "BEGIN" | "END" | "COMMIT" | "ROLLBACK" | "ABORT" => Kind::Transaction,
+            "SET" => Kind::Set,
+            "CALL" => Kind::Call,
+            "EXEC" | "EXECUTE" => Kind::Exec,
+            "HELP" => Kind::Help,
+            "SHOW" => Kind::Show,
+            "WITH" => Kind::With,
+            "USING" => Kind::Using,
+            _ => Kind::Other,
+        }
+    }
+}
+
+/// Splits the tokens of a request into statements at `;` outside parentheses. Returns, per
+/// statement, the token range (the `;` excluded) and the `;` token's index if there is one.
+pub fn split_statements(tokens: &[Token]) -> Vec<(std::ops::Range<usize>, Option<usize>)> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (i, t) in tokens.iter().enumerate() {
+        match t.kind {
+            TokenKind::LParen => depth += 1,
+            TokenKind::RParen => depth = depth.saturating_sub(1),
+            TokenKind::Semicolon if depth == 0 => {
+                out.push((start..i, Some(i)));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if tokens[start..].iter().any(|t| !t.kind.is_trivia()) {
+        out.push((start..tokens.len(), None));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::lexer::{Mode, tokenize};
+
+    fn stmt(src: &str) -> Statement<'_> {
+        let toks = tokenize(src.as_bytes(), Mode::BteqSql);
+        Statement::new(src, &toks)
+    }
+
+    #[test]
+    fn kinds_skip_locking_prefixes() {
+        assert_eq!(
+            stmt("LOCKING ROW FOR ACCESS SEL * FROM t").kind,
+            Kind::Select
+        );
+        assert_eq!(stmt("LOCK TABLE a FOR ACCESS LOCK TABLE b FOR ACCESS CREATE VOLATILE TABLE v AS (SELECT 1) WITH DATA").kind, Kind::Create);
+        assert_eq!(
+            stmt("LOCKING TABLE s.UTIL FOR WRITE\nINSERT INTO x VALUES (1)").kind,
+            Kind::Insert
+        );
+        assert_eq!(stmt("(SELECT 1) UNION (SELECT 2)").kind, Kind::Select);
+        assert_eq!(stmt("BT").kind, Kind::Transaction);
+    }
+
+    #[test]
+    fn parentheses_pair_and_args_split() {
+        let s = stmt("f(a, g(b, c), 'x,y')");
+        assert_eq!(s.partner(1), Some(s.len() - 1));
+        let args: Vec<_> = s.args(1).iter().map(|&(a, b)| s.slice(a, b)).collect();
+        assert_eq!(args, vec!["a", "g(b, c)", "'x,y'"]);
+    }
+
+    #[test]
+    fn operands_extend_over_names_and_calls() {
+        let s = stmt("x = a.b ** f(c) + (d)");
+        let pow = (0..s.len()).find(|&i| s.text(i) == "**").unwrap();
+        assert_eq!(s.slice(s.operand_start(pow - 1), pow - 1), "a.b");
+        assert_eq!(s.slice(pow + 1, s.operand_end(pow + 1)), "f(c)");
+        let plus = (0..s.len()).find(|&i| s.text(i) == "+").unwrap();
+        assert_eq!(s.slice(plus + 1, s.operand_end(plus + 1)), "(d)");
+    }
+
+    #[test]
+    fn names_join_placeholders() {
+        let s = stmt("${DB}.tmp_${KPI}_x.col y");
+        assert_eq!(s.slice(0, s.name_end(0).unwrap()), "${DB}.tmp_${KPI}_x.col");
+    }
+
+    #[test]
+    fn statements_split_outside_parentheses() {
+        let src = "SELECT 1; SELECT (2;3); SELECT 4";
+        let toks = tokenize(src.as_bytes(), Mode::BteqSql);
+        let parts = split_statements(&toks);
+        assert_eq!(parts.len(), 3);
+        assert!(parts[2].1.is_none());
+    }
+}
