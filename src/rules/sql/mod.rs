@@ -6,6 +6,9 @@
 //! changes, so two rules may rewrite neighbouring text without coordinating.
 
 pub mod abbreviations;
+pub mod ddl;
+pub mod dml;
+pub mod functions;
 pub mod locking;
 pub mod transactions;
 
@@ -68,14 +71,28 @@ pub struct SqlCheck {
 
 /// Every check of every family.
 pub fn checks() -> impl Iterator<Item = &'static SqlCheck> {
-    [abbreviations::CHECKS, transactions::CHECKS, locking::CHECKS]
+    [
+        abbreviations::CHECKS,
+        transactions::CHECKS,
+        locking::CHECKS,
+        ddl::CHECKS,
+        functions::CHECKS,
+        dml::CHECKS,
+    ]
         .into_iter()
         .flatten()
 }
 
 /// Every SQL rule (a check may report under more than one rule of its family).
 pub fn rules() -> impl Iterator<Item = &'static Rule> {
-    [abbreviations::RULES, transactions::RULES, locking::RULES]
+    [
+        abbreviations::RULES,
+        transactions::RULES,
+        locking::RULES,
+        ddl::RULES,
+        functions::RULES,
+        dml::RULES,
+    ]
         .into_iter()
         .flatten()
         .copied()
