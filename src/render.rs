@@ -11,28 +11,55 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::Rule;
 use crate::syntax::span::LineIndex;
 
-/// What a command learned about one file.
+/// A diagnostic placed at its 1-based line and column: what reports print and serialise.
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl Finding {
+    /// Places `diagnostics` in `text` (the decoded input their spans point into).
+    pub fn place(text: &str, diagnostics: &[Diagnostic]) -> Vec<Finding> {
+        let index = LineIndex::new(text);
+        let mut out: Vec<Finding> = diagnostics
+            .iter()
+            .map(|d| {
+                let (line, column) = index.line_col(text, d.span.start as usize);
+                Finding {
+                    code: d.code,
+                    severity: d.severity,
+                    line,
+                    column,
+                    message: d.message.clone(),
+                }
+            })
+            .collect();
+        out.sort_by_key(|f| (f.line, f.column));
+        out
+    }
+
+    pub fn is_action_item(&self) -> bool {
+        self.severity >= Severity::Warning
+    }
+}
+
+/// What a command learned about one file. Holds no file text beyond what will be printed, so a
+/// run over thousands of files stays small.
 pub struct FileReport {
     pub input: PathBuf,
     pub output: Option<PathBuf>,
     pub status: Status,
-    pub diagnostics: Vec<Diagnostic>,
-    /// The decoded input, for computing positions only: it may hold passwords, never print it.
-    pub input_text: String,
-    /// The decoded input with passwords redacted, for display (diffs).
-    pub source: String,
-    pub output_text: Option<String>,
+    pub findings: Vec<Finding>,
+    /// The unified diff input -> output (passwords redacted), when asked for.
+    pub diff: Option<String>,
+    /// The converted text, when it goes to stdout.
+    pub stdout_text: Option<String>,
     /// With `--check`: the file on disk differs from the output.
     pub differs: bool,
-}
-
-#[derive(Serialize)]
-struct JsonDiagnostic<'a> {
-    code: &'a str,
-    severity: Severity,
-    line: usize,
-    column: usize,
-    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -42,7 +69,7 @@ struct JsonFile<'a> {
     status: Status,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     differs: bool,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
+    diagnostics: &'a [Finding],
 }
 
 #[derive(Serialize)]
@@ -59,21 +86,6 @@ struct JsonConvert<'a> {
     summary: JsonSummary,
 }
 
-/// A diagnostic with its 1-based line and column in `source`.
-pub fn positioned<'a>(
-    source: &str,
-    index: &LineIndex,
-    diags: &'a [Diagnostic],
-) -> Vec<(usize, usize, &'a Diagnostic)> {
-    diags
-        .iter()
-        .map(|d| {
-            let (line, column) = index.line_col(source, d.span.start as usize);
-            (line, column, d)
-        })
-        .collect()
-}
-
 fn summary(reports: &[FileReport]) -> JsonSummary {
     JsonSummary {
         files: reports.len(),
@@ -87,44 +99,36 @@ fn summary(reports: &[FileReport]) -> JsonSummary {
             .count(),
         action_items: reports
             .iter()
-            .flat_map(|r| &r.diagnostics)
-            .filter(|d| d.is_action_item())
+            .flat_map(|r| &r.findings)
+            .filter(|f| f.is_action_item())
             .count(),
     }
 }
 
-/// Prints what `convert` did, in `format`; diffs too when asked. Text goes to stderr when
+/// A unified diff of `old` -> `new` with file names in the header.
+pub fn unified_diff(old: &str, new: &str, old_name: &str, new_name: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(old_name, new_name)
+        .to_string()
+}
+
+/// Prints what `convert` did, in `format`; diffs too when present. Text goes to stderr when
 /// stdout carries the converted script itself.
-pub fn print_convert_reports(
-    reports: &[FileReport],
-    format: Format,
-    diff: bool,
-    stdout_has_script: bool,
-) {
+pub fn print_convert_reports(reports: &[FileReport], format: Format, stdout_has_script: bool) {
     let mut sorted: Vec<&FileReport> = reports.iter().collect();
     sorted.sort_by(|a, b| a.input.cmp(&b.input));
     match format {
         Format::Json => {
             let files = sorted
                 .iter()
-                .map(|r| {
-                    let index = LineIndex::new(&r.input_text);
-                    JsonFile {
-                        input: r.input.display().to_string(),
-                        output: r.output.as_ref().map(|p| p.display().to_string()),
-                        status: r.status,
-                        differs: r.differs,
-                        diagnostics: positioned(&r.input_text, &index, &r.diagnostics)
-                            .into_iter()
-                            .map(|(line, column, d)| JsonDiagnostic {
-                                code: d.code,
-                                severity: d.severity,
-                                line,
-                                column,
-                                message: &d.message,
-                            })
-                            .collect(),
-                    }
+                .map(|r| JsonFile {
+                    input: r.input.display().to_string(),
+                    output: r.output.as_ref().map(|p| p.display().to_string()),
+                    status: r.status,
+                    differs: r.differs,
+                    diagnostics: &r.findings,
                 })
                 .collect();
             let doc = JsonConvert {
@@ -148,10 +152,10 @@ pub fn print_convert_reports(
                 crate::cli::stdout_is_terminal()
             };
             for r in &sorted {
-                if diff {
-                    write_diff(&mut out, r, colour);
+                if let Some(diff) = &r.diff {
+                    write_diff(&mut out, diff, colour);
                 }
-                write_diagnostics(&mut out, r, colour);
+                write_findings(&mut out, r, colour);
                 if r.differs {
                     let _ = writeln!(
                         out,
@@ -170,14 +174,12 @@ pub fn print_convert_reports(
     }
 }
 
-fn write_diagnostics(out: &mut dyn Write, r: &FileReport, colour: bool) {
-    let index = LineIndex::new(&r.input_text);
-    let mut rows = positioned(&r.input_text, &index, &r.diagnostics);
-    rows.sort_by_key(|(line, column, _)| (*line, *column));
-    for (line, column, d) in rows {
-        let severity = d.severity.as_str();
+/// `path:line:col: severity CODE: message` lines.
+pub fn write_findings(out: &mut dyn Write, r: &FileReport, colour: bool) {
+    for f in &r.findings {
+        let severity = f.severity.as_str();
         let severity = if colour {
-            match d.severity {
+            match f.severity {
                 Severity::Error => console::style(severity).red().bold().to_string(),
                 Severity::Warning => console::style(severity).yellow().to_string(),
                 Severity::Info => console::style(severity).dim().to_string(),
@@ -187,38 +189,24 @@ fn write_diagnostics(out: &mut dyn Write, r: &FileReport, colour: bool) {
         };
         let _ = writeln!(
             out,
-            "{}:{line}:{column}: {severity} {}: {}",
+            "{}:{}:{}: {severity} {}: {}",
             r.input.display(),
-            d.code,
-            d.message
+            f.line,
+            f.column,
+            f.code,
+            f.message
         );
     }
     if matches!(r.status, Status::Failed | Status::Unsupported) {
-        let _ = writeln!(
-            out,
-            "{}: {}",
-            r.input.display(),
-            match r.status {
-                Status::Unsupported => "not converted (unsupported script kind)",
-                _ => "not converted",
-            }
-        );
+        let what = match r.status {
+            Status::Unsupported => "not converted (unsupported script kind)",
+            _ => "not converted",
+        };
+        let _ = writeln!(out, "{}: {what}", r.input.display());
     }
 }
 
-fn write_diff(out: &mut dyn Write, r: &FileReport, colour: bool) {
-    let Some(output) = &r.output_text else { return };
-    let diff = similar::TextDiff::from_lines(r.source.as_str(), output.as_str());
-    let old = r.input.display().to_string();
-    let new = r
-        .output
-        .as_ref()
-        .map_or_else(|| old.clone(), |p| p.display().to_string());
-    let text = diff
-        .unified_diff()
-        .context_radius(3)
-        .header(&old, &new)
-        .to_string();
+fn write_diff(out: &mut dyn Write, text: &str, colour: bool) {
     if !colour {
         let _ = write!(out, "{text}");
         return;

@@ -1,6 +1,6 @@
 //! `rsqlmig convert`: BTEQ files in, RSQL files out.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
@@ -10,9 +10,8 @@ use super::inputs::{self, Input};
 use super::{Format, exit};
 use crate::config;
 use crate::convert::{self, FileConversion, Status, Target};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::render::{self, FileReport};
-use crate::syntax::span::Span;
+use crate::diagnostic::Severity;
+use crate::render::{self, FileReport, Finding};
 
 #[derive(clap::Args)]
 pub struct ConvertArgs {
@@ -72,7 +71,7 @@ pub fn run(args: ConvertArgs) -> Result<i32> {
             config::FILE_NAME
         );
     }
-    let input_paths: Vec<PathBuf> = files.iter().map(|f| inputs::absolute(&f.path)).collect();
+    let input_paths: HashSet<PathBuf> = files.iter().map(|f| inputs::absolute(&f.path)).collect();
     let planned = plan_outputs(&files, out_dir.as_deref(), target);
 
     let progress = (super::stderr_is_terminal() && args.format == Format::Text && files.len() > 1)
@@ -97,19 +96,14 @@ pub fn run(args: ConvertArgs) -> Result<i32> {
             .map(|e| FileReport::failed(e.path, "IO001", e.message)),
     );
 
-    if out_dir.is_none()
-        && !args.diff
+    let to_stdout = out_dir.is_none() && !args.diff;
+    if to_stdout
         && args.format == Format::Text
-        && let Some(text) = reports.first().and_then(|r| r.output_text.as_deref())
+        && let Some(text) = reports.first().and_then(|r| r.stdout_text.as_deref())
     {
         print!("{text}");
     }
-    render::print_convert_reports(
-        &reports,
-        args.format,
-        args.diff,
-        out_dir.is_none() && !args.diff,
-    );
+    render::print_convert_reports(&reports, args.format, to_stdout);
     let failed = reports
         .iter()
         .any(|r| matches!(r.status, Status::Failed | Status::Unsupported));
@@ -157,7 +151,7 @@ fn sniff_shell(path: &Path) -> bool {
 fn convert_one(
     input: &Input,
     output: Option<&Result<PathBuf, String>>,
-    input_paths: &[PathBuf],
+    input_paths: &HashSet<PathBuf>,
     target: Target,
     args: &ConvertArgs,
 ) -> FileReport {
@@ -168,14 +162,34 @@ fn convert_one(
         }
     };
     let conversion = convert::convert_file(&input.path, &bytes, target);
-    let mut report = FileReport::new(input.path.clone(), &conversion);
-    let (Some(bytes), Some(output)) = (conversion.output_bytes.as_ref(), output) else {
+    let mut report = FileReport {
+        input: input.path.clone(),
+        output: None,
+        status: conversion.status,
+        findings: Finding::place(&conversion.input, &conversion.diagnostics),
+        diff: None,
+        stdout_text: None,
+        differs: false,
+    };
+    let Some(bytes) = conversion.output_bytes.as_ref() else {
+        return report;
+    };
+    let Some(output) = output else {
+        // No output directory: the single converted file goes to stdout (or only its diff).
+        if args.diff {
+            report.diff = Some(diff_of(&conversion, &input.path, &input.path));
+        } else {
+            report.stdout_text = conversion.output.clone();
+        }
         return report;
     };
     let out_path = match output {
         Ok(p) => p.clone(),
         Err(message) => return report.fail("IO003", message.clone()),
     };
+    if args.diff {
+        report.diff = Some(diff_of(&conversion, &input.path, &out_path));
+    }
     report.output = Some(out_path.clone());
     if input_paths.contains(&inputs::absolute(&out_path)) {
         return report.fail(
@@ -188,9 +202,6 @@ fn convert_one(
     }
     if args.check {
         report.differs = std::fs::read(&out_path).map_or(true, |existing| &existing != bytes);
-        return report;
-    }
-    if args.diff && args.out.is_none() {
         return report;
     }
     if let Err(e) = write_atomically(&out_path, bytes) {
@@ -218,46 +229,43 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-impl FileReport {
-    fn new(input: PathBuf, conversion: &FileConversion) -> Self {
-        FileReport {
-            input,
-            output: None,
-            status: conversion.status,
-            diagnostics: conversion.diagnostics.clone(),
-            input_text: conversion.input.clone(),
-            source: conversion.redacted_input(),
-            output_text: conversion.output.clone(),
-            differs: false,
-        }
-    }
+fn diff_of(conversion: &FileConversion, input: &Path, output: &Path) -> String {
+    render::unified_diff(
+        &conversion.redacted_input(),
+        conversion.output.as_deref().unwrap_or(""),
+        &input.display().to_string(),
+        &output.display().to_string(),
+    )
+}
 
+impl FileReport {
     fn failed(input: PathBuf, code: &'static str, message: String) -> Self {
         FileReport {
             input,
             output: None,
             status: Status::Failed,
-            diagnostics: vec![Diagnostic::new(
+            findings: vec![Finding {
                 code,
-                Severity::Error,
-                Span::empty(0),
+                severity: Severity::Error,
+                line: 1,
+                column: 1,
                 message,
-            )],
-            input_text: String::new(),
-            source: String::new(),
-            output_text: None,
+            }],
+            diff: None,
+            stdout_text: None,
             differs: false,
         }
     }
 
     fn fail(mut self, code: &'static str, message: String) -> Self {
         self.status = Status::Failed;
-        self.diagnostics.push(Diagnostic::new(
+        self.findings.push(Finding {
             code,
-            Severity::Error,
-            Span::empty(0),
+            severity: Severity::Error,
+            line: 1,
+            column: 1,
             message,
-        ));
+        });
         self
     }
 }
