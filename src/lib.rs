@@ -1,5 +1,6 @@
 //! rsqlmig: migrate Teradata BTEQ jobs to Amazon Redshift RSQL.
 
+pub mod aws;
 pub mod cli;
 pub mod config;
 pub mod convert;
