@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod convert;
 pub mod diagnostic;
+pub mod publish;
 pub mod render;
 pub mod rules;
 pub mod sql;
