@@ -340,16 +340,20 @@ impl<'a> Statement<'a> {
         self.skip_locking(i)
     }
 
-    fn kind_at(&self, i: usize) -> Kind {
+    fn kind_at(&self, mut i: usize) -> Kind {
+        // `((SELECT …) UNION …)`: look through opening parentheses (a loop: nesting may be deep).
+        let opened = i;
+        while self.kind_of(i) == Some(TokenKind::LParen) {
+            i += 1;
+        }
         let Some(t) = self.toks.get(i) else {
             return Kind::Other;
         };
-        if t.kind == TokenKind::LParen {
-            return if self.kind_at(i + 1) == Kind::Select {
-                Kind::Select
-            } else {
-                Kind::Other
-            };
+        if i > opened {
+            let is_select = t.kind == TokenKind::Word
+                && (t.span.text(self.src).eq_ignore_ascii_case("SELECT")
+                    || t.span.text(self.src).eq_ignore_ascii_case("SEL"));
+            return if is_select { Kind::Select } else { Kind::Other };
         }
         if t.kind != TokenKind::Word {
             return Kind::Other;

@@ -176,8 +176,16 @@ fn keyword<'a>(
     }
 }
 
+/// More parentheses than this in one `.IF` condition are refused.
+const MAX_CONDITION_NESTING: usize = 64;
+
 /// Parses the condition of `.IF <cond> THEN` / `.ELSEIF <cond> [THEN]` (without `THEN`).
 pub fn parse_condition(text: &str) -> Option<Condition> {
+    // The grammar recurses on parentheses; BTEQ conditions nest a level or two, so deeper text
+    // is refused rather than risking the stack.
+    if text.bytes().filter(|&b| b == b'(').count() > MAX_CONDITION_NESTING {
+        return None;
+    }
     all_consuming(ws(condition))
         .parse(text)
         .ok()
