@@ -14,6 +14,9 @@ pub const FILE_NAME: &str = "rsqlmig.yaml";
 pub struct Config {
     #[serde(default)]
     pub convert: ConvertConfig,
+    /// `lint:` (see `lint::config`).
+    #[serde(default)]
+    pub lint: crate::lint::config::LintConfig,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -269,8 +269,39 @@ fn convert_shell(src: &str, line_ending: LineEnding, target: Target) -> Result<C
             format!("{CREDENTIALS_LINE}{}", line_ending.as_str()),
         ));
     }
-    let (text, _) = apply_edits(src, &mut edits);
+    let (mut text, _) = apply_edits(src, &mut edits);
+    if converted_any && target == Target::Framework {
+        let at = heredocs
+            .iter()
+            .find(|h| shell::is_bteq_command(&h.command))
+            .map_or(Span::empty(0), |h| h.command_span);
+        text = pass_exit_code(text, at, &mut diagnostics);
+    }
     Ok((status, text, diagnostics, secrets))
+}
+
+/// A framework job exits with rsql's exit code (reference `framework.md` §1.7). Where the shell
+/// script drops it after a converted heredoc, lint's fix for that (RS051: capture `$?` after
+/// the heredoc, end the script with `exit` of it) is applied and reported for review.
+fn pass_exit_code(text: String, at: Span, diagnostics: &mut Vec<Diagnostic>) -> String {
+    use crate::lint::config::{FrameworkMode, LintOptions};
+    let code = crate::rules::lint::framework::EXIT_CODE.code;
+    let opts = LintOptions {
+        framework: FrameworkMode::Always,
+        select: vec![code.to_string()],
+        ..LintOptions::default()
+    };
+    let fixed = crate::lint::fix(&text, Path::new("job.sh"), &opts, true);
+    if fixed.applied == 0 {
+        return text;
+    }
+    diagnostics.push(Diagnostic::new(
+        code,
+        Severity::Warning,
+        at,
+        "the script did not pass rsql's exit code to its exit: rsqlexitcode=$? and exit $rsqlexitcode added; check the flow",
+    ));
+    fixed.text
 }
 
 /// Offset just after the `#!` line, or 0.

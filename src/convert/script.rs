@@ -94,9 +94,9 @@ pub fn convert_parsed(src: &str, script: &Script, line_ending: LineEnding) -> Sc
                     edits.push(replace_lines(src, span, &lines, line_ending));
                 } else {
                     let comments = preceding_comments(script, i, src);
-                    let (markers, text) = convert_sql(&mut cx, span, comments, &mut pending);
-                    if !markers.is_empty() || text != span.text(src) {
-                        edits.push(prefix_lines(src, span, &markers, &text, line_ending));
+                    let converted = convert_sql(&mut cx, span, comments, &mut pending);
+                    if !converted.is_unchanged(span.text(src)) {
+                        edits.push(surround(src, span, &converted, line_ending));
                     }
                 }
             }
@@ -142,9 +142,7 @@ fn action_lines(
         pending.retain(|e| !within(e.span, span));
         return import::using_request(cx, span);
     }
-    let (mut lines, text) = convert_sql(cx, span, "", pending);
-    lines.extend(split_lines(&text));
-    lines
+    convert_sql(cx, span, "", pending).into_lines()
 }
 
 /// Converts the SQL request at `span`: the pending edits inside it (a missing `;`) and masked
@@ -155,7 +153,7 @@ fn convert_sql(
     span: Span,
     preceding_comments: &str,
     pending: &mut Vec<Edit>,
-) -> (Vec<String>, String) {
+) -> SqlLines {
     let src = cx.src;
     let mut inner: Vec<Edit> = Vec::new();
     pending.retain(|e| {
@@ -183,7 +181,40 @@ fn convert_sql(
     );
     cx.diagnostics
         .extend(sql::offset(converted.diagnostics, span.start as usize));
-    (markers, converted.text)
+    // Markers go inside the transaction, right before the request, where a second conversion
+    // finds them.
+    let (before, after) = if converted.atomic {
+        let mut before = vec!["BEGIN;".to_string()];
+        before.extend(markers);
+        (before, vec!["COMMIT;".to_string()])
+    } else {
+        (markers, Vec::new())
+    };
+    SqlLines {
+        before,
+        text: converted.text,
+        after,
+    }
+}
+
+/// A converted request: whole lines to put before and after its text.
+struct SqlLines {
+    before: Vec<String>,
+    text: String,
+    after: Vec<String>,
+}
+
+impl SqlLines {
+    fn is_unchanged(&self, original: &str) -> bool {
+        self.before.is_empty() && self.after.is_empty() && self.text == original
+    }
+
+    fn into_lines(self) -> Vec<String> {
+        let mut lines = self.before;
+        lines.extend(split_lines(&self.text));
+        lines.extend(self.after);
+        lines
+    }
 }
 
 /// The text of the comments directly before instruction `i` (blank lines between allowed).
@@ -202,26 +233,29 @@ fn preceding_comments<'s>(script: &Script, i: usize, src: &'s str) -> &'s str {
     }
 }
 
-/// Replaces `span` by `text`, with `markers` on their own lines before it at the same indentation.
-fn prefix_lines(
-    src: &str,
-    span: Span,
-    markers: &[String],
-    text: &str,
-    line_ending: LineEnding,
-) -> Edit {
-    if markers.is_empty() {
-        return Edit::replace(span, text);
+/// Replaces `span` by the converted request, with its `before` and `after` lines on lines of
+/// their own at the indentation of the original.
+fn surround(src: &str, span: Span, sql: &SqlLines, line_ending: LineEnding) -> Edit {
+    let separator = format!("{}{}", line_ending.as_str(), indentation(src, span));
+    let mut text = String::new();
+    for line in &sql.before {
+        text.push_str(line);
+        text.push_str(&separator);
     }
+    text.push_str(&sql.text);
+    for line in &sql.after {
+        text.push_str(&separator);
+        text.push_str(line);
+    }
+    Edit::replace(span, text)
+}
+
+/// The blanks between the start of the line and `span`, or nothing when other text is there.
+fn indentation(src: &str, span: Span) -> &str {
     let start = span.start as usize;
     let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
     let before = &src[line_start..start];
-    let indent = if before.trim().is_empty() { before } else { "" };
-    let separator = format!("{}{indent}", line_ending.as_str());
-    Edit::replace(
-        span,
-        format!("{}{separator}{text}", markers.join(&separator)),
-    )
+    if before.trim().is_empty() { before } else { "" }
 }
 
 fn split_lines(text: &str) -> Vec<String> {
@@ -250,11 +284,7 @@ fn starts_with_using(script: &Script, instr: &Instruction, src: &str) -> bool {
 
 /// Replaces `span` by `lines`, each on its own line at the indentation of the original.
 fn replace_lines(src: &str, span: Span, lines: &[String], line_ending: LineEnding) -> Edit {
-    let start = span.start as usize;
-    let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
-    let before = &src[line_start..start];
-    let indent = if before.trim().is_empty() { before } else { "" };
-    let separator = format!("{}{indent}", line_ending.as_str());
+    let separator = format!("{}{}", line_ending.as_str(), indentation(src, span));
     let mut text = lines.join(&separator);
     let end = span.end as usize;
     let rest_of_line = src[end..].split('\n').next().unwrap_or("");

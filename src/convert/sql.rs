@@ -22,14 +22,28 @@ runs inside `BT; … ET;`.\n\nBefore:\n```\nINSERT INTO t SELECT * FROM s WHERE 
 COMMIT;\n```",
 };
 
-/// How many times the rules run on their own output at most: each run applies the edits that
-/// did not overlap an earlier edit of the same run.
+/// How many times the rules run on their own output at most; each run applies the edits that
+/// do not overlap an earlier edit of the same run, until a run finds nothing to change.
 const MAX_PASSES: usize = 8;
 
 pub struct RequestConversion {
     pub text: String,
     /// Diagnostics of the first pass, with spans relative to the request text.
     pub diagnostics: Vec<Diagnostic>,
+    /// The request must be wrapped in `BEGIN;` … `COMMIT;` to stay atomic (the caller writes
+    /// them on lines of their own, with any action-item markers after `BEGIN;`).
+    pub atomic: bool,
+}
+
+impl RequestConversion {
+    /// The converted text with its transaction lines, joined by `\n` (for tests and reports).
+    pub fn wrapped_text(&self) -> String {
+        if self.atomic {
+            format!("BEGIN;\n{}\nCOMMIT;", self.text)
+        } else {
+            self.text.clone()
+        }
+    }
 }
 
 /// Converts the text of one request. `in_transaction` says whether a `BT`/`BEGIN` is open before
@@ -52,19 +66,21 @@ pub fn convert_request(text: &str, in_transaction: &mut bool) -> RequestConversi
         if findings.edits.is_empty() {
             break;
         }
-        let (next, skipped) = apply_edits(&current, &mut findings.edits);
-        current = next;
-        if skipped.is_empty() {
-            break;
-        }
+        // Run again on the result: an edit may have been skipped for overlapping another, and one
+        // rule's output may be another rule's input (a CAST that names a Teradata type).
+        current = apply_edits(&current, &mut findings.edits).0;
     }
-    let text = keep_atomic(current, in_transaction);
-    RequestConversion { text, diagnostics }
+    let (text, atomic) = keep_atomic(current, in_transaction);
+    RequestConversion {
+        text,
+        diagnostics,
+        atomic,
+    }
 }
 
 /// Wraps a request of several statements in `BEGIN; … COMMIT;` unless a transaction is open,
 /// and tracks `BT`/`ET` (and their Redshift spellings) across requests.
-fn keep_atomic(text: String, in_transaction: &mut bool) -> String {
+fn keep_atomic(text: String, in_transaction: &mut bool) -> (String, bool) {
     let tokens = tokenize(text.as_bytes(), Mode::BteqSql);
     let parts = split_statements(&tokens);
     let mut statements = 0;
@@ -88,12 +104,11 @@ fn keep_atomic(text: String, in_transaction: &mut bool) -> String {
     }
     // Reads need no transaction: only a request that changes data must stay all-or-nothing.
     if statements < 2 || !writes || opened_here || *in_transaction {
-        return text;
+        return (text, false);
     }
-    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let last = parts.last().map(|(_, semi)| semi.is_some()).unwrap_or(true);
-    let close = if last { "" } else { ";" };
-    format!("BEGIN;{nl}{text}{close}{nl}COMMIT;")
+    let terminated = parts.last().is_none_or(|(_, semi)| semi.is_some());
+    let text = if terminated { text } else { format!("{text};") };
+    (text, true)
 }
 
 /// The spans of `diagnostics` moved from request-relative to absolute positions.
@@ -140,8 +155,9 @@ mod tests {
     fn multi_statement_requests_are_wrapped_once() {
         let mut open = false;
         let out = convert_request("INSERT INTO t SELECT 1\n;UPDATE u SET a = 1;", &mut open);
+        assert!(out.atomic);
         assert_eq!(
-            out.text,
+            out.wrapped_text(),
             "BEGIN;\nINSERT INTO t SELECT 1\n;UPDATE u SET a = 1;\nCOMMIT;"
         );
         // Converting the output again: BEGIN; opens, the request is inside, COMMIT; closes.

@@ -5,6 +5,8 @@
 //! `docs/rules.md` are generated from it.
 
 pub mod bteq;
+pub mod graph;
+pub mod lint;
 pub mod sql;
 
 use crate::diagnostic::Severity;
@@ -38,8 +40,13 @@ pub struct Rule {
 /// Every rule, in code order.
 pub fn all() -> &'static [&'static Rule] {
     static ALL: std::sync::LazyLock<Vec<&'static Rule>> = std::sync::LazyLock::new(|| {
-        let mut rules: Vec<&'static Rule> =
-            bteq::RULES.iter().copied().chain(sql::rules()).collect();
+        let mut rules: Vec<&'static Rule> = bteq::RULES
+            .iter()
+            .copied()
+            .chain(sql::rules())
+            .chain(graph::RULES.iter().copied())
+            .chain(lint::RULES.iter().copied())
+            .collect();
         rules.sort_by_key(|r| r.code);
         rules
     });

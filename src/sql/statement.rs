@@ -226,7 +226,8 @@ impl<'a> Statement<'a> {
             &[
                 "SELECT", "SEL", "WHERE", "AND", "OR", "NOT", "ON", "WHEN", "THEN", "ELSE", "SET",
                 "BY", "HAVING", "QUALIFY", "BETWEEN", "IN", "LIKE", "IS", "RETURN", "VALUES", "AS",
-                "DISTINCT", "CASE", "FROM", "JOIN", "USING",
+                "DISTINCT", "CASE", "FROM", "JOIN", "USING", "TABLE", "VIEW", "INTO", "UPDATE",
+                "DATABASE", "SCHEMA", "EXISTS", "INDEX",
             ],
         )
     }

@@ -314,12 +314,11 @@ fn top(s: &Statement, out: &mut Findings) {
             continue;
         }
         let depth = s.depth[i];
-        // The query ends at the parenthesis that encloses it, or at the end of the statement.
+        // The query ends at the parenthesis that encloses it (the only token after it with a
+        // smaller depth: a parenthesis has the depth outside it, so the `)` of a call inside
+        // the query, `SUM(x)`, has the query's depth), or at the end of the statement.
         let end = (i..s.len())
-            .find(|&k| {
-                s.depth[k] < depth
-                    || (s.depth[k] == depth && s.kind_of(k) == Some(TokenKind::RParen))
-            })
+            .find(|&k| s.depth[k] < depth)
             .map_or(s.len() - 1, |k| k - 1);
         let has_set_op = (i..=end).any(|k| {
             s.depth[k] == depth && s.is_any(k, &["UNION", "EXCEPT", "MINUS", "INTERSECT"])
@@ -439,6 +438,15 @@ mod tests {
             "SELECT * FROM (SELECT a FROM s LIMIT 3) x;"
         );
         assert_eq!(codes("SELECT TOP 10 PERCENT a FROM s;"), vec!["TD007"]);
+        // A call's parentheses inside the query do not end it.
+        assert_eq!(
+            convert_sql("SEL TOP 10 cc, SUM(amt) AS total FROM gl GROUP BY 1 ORDER BY 2 DESC;"),
+            "SELECT cc, SUM(amt) AS total FROM gl GROUP BY 1 ORDER BY 2 DESC LIMIT 10;"
+        );
+        assert_eq!(
+            convert_sql("SELECT * FROM (SELECT TOP 3 MAX(a) m FROM s) x;"),
+            "SELECT * FROM (SELECT MAX(a) m FROM s LIMIT 3) x;"
+        );
     }
 
     #[test]

@@ -71,7 +71,7 @@ mod tests {
         );
         assert_eq!(
             convert_sql("REPLACE VIEW v AS LOCKING ROW FOR ACCESS SELECT a FROM t;"),
-            "REPLACE VIEW v AS SELECT a FROM t;"
+            "CREATE OR REPLACE VIEW v AS SELECT a FROM t;"
         );
         assert_eq!(
             convert_sql("LOCKING TABLE s.UTIL_PARM FOR WRITE\nINSERT INTO s.UTIL_PARM VALUES (1);"),

@@ -79,8 +79,8 @@ pub fn checks() -> impl Iterator<Item = &'static SqlCheck> {
         functions::CHECKS,
         dml::CHECKS,
     ]
-        .into_iter()
-        .flatten()
+    .into_iter()
+    .flatten()
 }
 
 /// Every SQL rule (a check may report under more than one rule of its family).
@@ -93,9 +93,9 @@ pub fn rules() -> impl Iterator<Item = &'static Rule> {
         functions::RULES,
         dml::RULES,
     ]
-        .into_iter()
-        .flatten()
-        .copied()
+    .into_iter()
+    .flatten()
+    .copied()
 }
 
 /// Runs every check on `stmt`.
@@ -108,7 +108,7 @@ pub fn check_statement(stmt: &Statement, out: &mut Findings) {
 /// Test helper: converts one request of Teradata SQL and returns the text.
 #[cfg(test)]
 pub fn convert_sql(text: &str) -> String {
-    crate::convert::sql::convert_request(text, &mut false).text
+    crate::convert::sql::convert_request(text, &mut false).wrapped_text()
 }
 
 /// Test helper: the codes reported for one request.

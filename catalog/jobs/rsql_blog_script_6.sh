@@ -1,0 +1,24 @@
+#!/bin/bash
+# rsql_blog_script_6.sh: insert row 4 into rsql_blog.blog_table.
+# Part of blog_test_workflow (catalog/workflows/blog_test_workflow.yaml).
+# The framework runs it as: sh rsql_blog_script_6.sh <instance_code_dir> <secret_id>
+source $1/get_redshift_creds.sh $2
+rsql -h $HOST -U $USER -d $DB <<EOF
+\echo 'rsql_blog_script_6.sh started at' `date`
+SET query_group TO 'rsql_blog_querygroup';
+BEGIN;
+INSERT INTO "rsql_blog"."blog_table" VALUES (4, 'rsql_blog_script_6.sh', CURRENT_TIMESTAMP(0));
+\if :ERROR <> 0
+  \echo 'Error Code -'
+  \echo :ERRORCODE
+  \remark :LAST_ERROR_MESSAGE
+  ROLLBACK;
+  \exit 11
+\endif
+COMMIT;
+\echo :ACTIVITYCOUNT row inserted
+\exit 0
+EOF
+rsqlexitcode=$?
+echo "rsql_blog_script_6.sh ended at $(date +"%T.%N") with exit code $rsqlexitcode"
+exit $rsqlexitcode

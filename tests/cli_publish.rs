@@ -1,0 +1,183 @@
+//! `rsqlmig bootstrap` and `rsqlmig publish` through the binary, against moto.
+
+mod support;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use support::moto::Moto;
+
+fn rsqlmig(moto: &Moto) -> Command {
+    let mut cmd = Command::cargo_bin("rsqlmig").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    moto.configure(&mut cmd);
+    cmd
+}
+
+fn json(cmd: &mut Command) -> serde_json::Value {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn bootstrap_then_publish_the_example_catalog() {
+    let moto = Moto::start();
+    rsqlmig(&moto)
+        .args(["bootstrap", "catalog"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "created table rsql-blog-rsql-config-table",
+        ));
+    rsqlmig(&moto)
+        .args(["bootstrap", "catalog"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("found bucket"));
+
+    let plan = json(rsqlmig(&moto).args([
+        "publish",
+        "catalog",
+        "--workflow",
+        "blog_test_workflow",
+        "--dry-run",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(
+        plan["items"]["created"],
+        serde_json::json!(["blog_test_workflow"])
+    );
+    assert_eq!(plan["objects"]["uploaded"].as_array().unwrap().len(), 6);
+
+    let first = json(rsqlmig(&moto).args([
+        "publish",
+        "catalog",
+        "--workflow",
+        "blog_test_workflow",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(first["objects"]["uploaded"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        first["items"]["created"],
+        serde_json::json!(["blog_test_workflow"])
+    );
+    // The stages the graph compiled are what the item holds.
+    let stages = rsqlmig::aws::block_on(async {
+        let env = moto.env();
+        for (k, v) in &env {
+            unsafe { std::env::set_var(k, v) };
+        }
+        let clients = rsqlmig::aws::Clients::new(&Default::default(), None)
+            .await
+            .unwrap();
+        let item = clients
+            .dynamodb
+            .get_item()
+            .table_name("rsql-blog-rsql-config-table")
+            .key(
+                "workflow_id",
+                aws_sdk_dynamodb::types::AttributeValue::S("blog_test_workflow".into()),
+            )
+            .send()
+            .await
+            .unwrap()
+            .item
+            .unwrap();
+        item["workflow_stages"]
+            .as_l()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                let m = s.as_m().unwrap();
+                let scripts: Vec<String> = m["scripts"]
+                    .as_l()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_s().unwrap().clone())
+                    .collect();
+                format!(
+                    "{}:{}:{}",
+                    m["execution_flag"].as_s().unwrap(),
+                    m["execution_type"].as_s().unwrap(),
+                    scripts.join(",")
+                )
+            })
+            .collect::<Vec<_>>()
+    })
+    .unwrap();
+    assert_eq!(
+        stages,
+        vec![
+            "y:sequential:rsql_blog_script_1.sh,rsql_blog_script_2.sh",
+            "y:parallel:rsql_blog_script_3.sh,rsql_blog_script_4.sh,rsql_blog_script_5.sh,rsql_blog_script_6.sh",
+        ]
+    );
+
+    let again = json(rsqlmig(&moto).args([
+        "publish",
+        "catalog",
+        "--workflow",
+        "blog_test_workflow",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(again["objects"]["uploaded"], serde_json::json!([]));
+    assert_eq!(
+        again["items"]["unchanged"],
+        serde_json::json!(["blog_test_workflow"])
+    );
+    assert!(
+        again["api_calls"].get("PutObject").is_none(),
+        "{}",
+        again["api_calls"]
+    );
+    assert!(again["api_calls"].get("TransactWriteItems").is_none());
+}
+
+#[test]
+fn an_invalid_catalog_writes_nothing() {
+    let moto = Moto::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::create_dir_all(dir.join("workflows")).unwrap();
+    std::fs::create_dir_all(dir.join("jobs")).unwrap();
+    std::fs::write(dir.join("catalog.yaml"), "aws:\n  bucket: never-created\n").unwrap();
+    std::fs::write(
+        dir.join("workflows/wf.yaml"),
+        "workflow_id: wf\njobs:\n  - script: missing.sh\n",
+    )
+    .unwrap();
+    rsqlmig(&moto)
+        .args(["publish", dir.to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("missing.sh"))
+        .stderr(predicate::str::contains("nothing published"));
+    // No bucket was created and no table exists.
+    let (buckets, tables) = rsqlmig::aws::block_on(async {
+        for (k, v) in moto.env() {
+            unsafe { std::env::set_var(k, v) };
+        }
+        let c = rsqlmig::aws::Clients::new(&Default::default(), None)
+            .await
+            .unwrap();
+        (
+            c.s3.list_buckets().send().await.unwrap().buckets().len(),
+            c.dynamodb
+                .list_tables()
+                .send()
+                .await
+                .unwrap()
+                .table_names()
+                .len(),
+        )
+    })
+    .unwrap();
+    assert_eq!((buckets, tables), (0, 0));
+}
