@@ -36,7 +36,7 @@ fn main() {
         .filter(|(p, _)| convert::has_shell_extension(p))
         .count();
     println!(
-        "lint input: {} converted scripts ({} framework jobs, {} .rsql), {mb:.1} MB",
+        "lint input: {} converted scripts ({} shell scripts, {} .rsql), {mb:.1} MB",
         outputs.len(),
         shell,
         outputs.len() - shell

@@ -181,3 +181,30 @@ fn an_invalid_catalog_writes_nothing() {
     .unwrap();
     assert_eq!((buckets, tables), (0, 0));
 }
+
+#[test]
+fn a_job_script_with_lint_errors_is_not_published() {
+    let moto = Moto::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::create_dir_all(dir.join("workflows")).unwrap();
+    std::fs::create_dir_all(dir.join("jobs")).unwrap();
+    std::fs::write(dir.join("catalog.yaml"), "aws:\n  bucket: never-created\n").unwrap();
+    std::fs::write(
+        dir.join("workflows/wf.yaml"),
+        "workflow_id: wf\njobs:\n  - script: job.sh\n",
+    )
+    .unwrap();
+    // A BTEQ leftover and a backward jump: errors at lint level.
+    std::fs::write(
+        dir.join("jobs/job.sh"),
+        "#!/bin/bash\nsource $1/get_redshift_creds.sh $2\nrsql -h $HOST -U $USER -d $DB <<EOF\n\\label again\nSEL 1;\n\\goto again\nEOF\nrc=$?\nexit $rc\n",
+    )
+    .unwrap();
+    rsqlmig(&moto)
+        .args(["publish", dir.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("job.sh:6:1: error"))
+        .stderr(predicate::str::contains("nothing published"));
+}

@@ -18,7 +18,7 @@ rsql -h $HOST -U $USER -d $DB <<EOF
 \rset width 400
 
 UPDATE {{ params.db }}.DIM_PRODUCT
-SET    EFF_TO_DT = CAST('{{ ds_nodash }}' AS DATE FORMAT 'YYYYMMDD') - 1
+SET    EFF_TO_DT = TO_DATE('{{ ds_nodash }}', 'YYYYMMDD') - 1
      , CURR_FLG  = 'N'
 WHERE  CURR_FLG = 'Y'
 AND    PRODUCT_CD IN (SELECT s.PRODUCT_CD
@@ -33,7 +33,7 @@ AND    PRODUCT_CD IN (SELECT s.PRODUCT_CD
 INSERT INTO {{ params.db }}.DIM_PRODUCT
       (PRODUCT_CD, PRODUCT_NM, CATEGORY_CD, BRAND_NM, ROW_HASH, EFF_FROM_DT, EFF_TO_DT, CURR_FLG)
 SELECT s.PRODUCT_CD, s.PRODUCT_NM, s.CATEGORY_CD, s.BRAND_NM, s.ROW_HASH
-     , CAST('{{ ds_nodash }}' AS DATE FORMAT 'YYYYMMDD'), DATE '9999-12-31', 'Y'
+     , TO_DATE('{{ ds_nodash }}', 'YYYYMMDD'), DATE '9999-12-31', 'Y'
 FROM   {{ params.stg_db }}.STG_PRODUCT s
 LEFT JOIN {{ params.db }}.DIM_PRODUCT d
        ON d.PRODUCT_CD = s.PRODUCT_CD AND d.CURR_FLG = 'Y'
@@ -44,7 +44,7 @@ WHERE  d.PRODUCT_CD IS NULL;
 
 COMMIT;
 
-COLLECT STATISTICS ON {{ params.db }}.DIM_PRODUCT COLUMN (PRODUCT_CD);
+ANALYZE {{ params.db }}.DIM_PRODUCT (PRODUCT_CD);
 COMMIT;
 
 \exit 0

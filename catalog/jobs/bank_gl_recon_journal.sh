@@ -16,7 +16,7 @@ rsql -h $HOST -U $USER -d $DB <<EOF
 -- .LOGON tdprod/gl_batch,********
 \rset width 254
 
-SELECT pg_backend_pid(); SELECT CURRENT_TIMESTAMP(0);
+SELECT pg_backend_pid(); SELECT GETDATE();
 
 INSERT INTO ${GL_DB}.GL_RECON_LOG (RUN_DT, STEP_NM, NOTE_TX)
 VALUES (CURRENT_DATE, 'START', 'phase=1;mode=full;src=GL01');
@@ -24,6 +24,8 @@ VALUES (CURRENT_DATE, 'START', 'phase=1;mode=full;src=GL01');
   \exit 8
 \endif
 
+-- rsqlmig: TD037 macro: Redshift has none; rewrite it as a stored procedure (CREATE OR REPLACE PROCEDURE ... LANGUAGE plpgsql) and EXEC as CALL
+-- rsqlmig: TD084 host variable :p_run_dt outside a USING request: RSQL reads :name as its own variable; use a literal, an RSQL variable set with \set, or a procedure parameter; kept
 REPLACE MACRO ${GL_DB}.M_GL_RECON_RESET (p_run_dt DATE) AS
 ( DELETE FROM ${GL_DB}.GL_RECON_DIFF WHERE RUN_DT = :p_run_dt;
   DELETE FROM ${GL_DB}.GL_RECON_LOG  WHERE RUN_DT = :p_run_dt AND STEP_NM <> 'START';

@@ -23,16 +23,16 @@ rsql -h $HOST -U $USER -d $DB <<EOF>${LOG} 2>${ERR}
 
 \export report file=${OUT_DIR}/z_$(date +'%Y%m%d').csv
 
-SELECT 'TXN_ID,ACCT_NO,POST_DT,TXN_AMT,MCC,CHANNEL' (TITLE '');
+SELECT 'TXN_ID,ACCT_NO,POST_DT,TXN_AMT,MCC,CHANNEL';
 
 SELECT  TRIM(t.TXN_ID) || ',' ||
         TRIM(t.ACCT_NO) || ',' ||
-        CAST(CAST(t.POST_DT AS FORMAT 'YYYY-MM-DD') AS CHAR(10)) || ',' ||
+        CAST(TO_CHAR(t.POST_DT, 'YYYY-MM-DD') AS CHAR(10)) || ',' ||
         TRIM(CAST(t.TXN_AMT AS DECIMAL(18,2))) || ',' ||
         COALESCE(t.MCC_CD, '') || ',' ||
-        t.CHANNEL_CD (TITLE '')
+        t.CHANNEL_CD
 FROM    ${BANK_DB}.POSTED_TXN t
-WHERE   t.POST_DT = CAST('${RUN_DT}' AS DATE FORMAT 'YYYYMMDD') - 1
+WHERE   t.POST_DT = TO_DATE('${RUN_DT}', 'YYYYMMDD') - 1
 AND     t.PRODUCT_GRP_CD IN ($PRODUCT_LIST);
 \if :ERROR <> 0
   \exit 8
@@ -41,7 +41,7 @@ AND     t.PRODUCT_GRP_CD IN ($PRODUCT_LIST);
 \export reset
 
 INSERT INTO ${AUD_DB}.EXPORT_AUDIT (JOB_NM, FILE_NM, RUN_TS, EXPORTED_BY)
-VALUES ('BANK_TXN_DAILY_EXPORT', 'z_${RUN_DT}.csv', CURRENT_TIMESTAMP(0), '`whoami`');
+VALUES ('BANK_TXN_DAILY_EXPORT', 'z_${RUN_DT}.csv', GETDATE(), '`whoami`');
 
 -- rsqlmig: BQ003 .LOGOFF dropped: RSQL closes the session when the script ends
 -- .LOGOFF

@@ -41,8 +41,9 @@ CALL %%STARDATADB%%.SP_OPEN_BTCH('DERV_ACCT_PATY', 'DDS', RTRN_CD, MSG);
 -- rsqlmig: BQ051 .EXPORT DATA has no RSQL counterpart: write the rows with UNLOAD ('select ...') TO 's3://...' IAM_ROLE ...
 -- .EXPORT DATA FILE=/sched/BTCH_KEY.txt
 
+-- rsqlmig: TD059 FORMAT kept: it is not a date/time format with an exact Redshift counterpart (a numeric or character mask, or an unknown element); rewrite it with TO_CHAR and a Redshift format
 SELECT  CAST('BTCH_KEY_I' AS CHAR(24))
-     || CAST(CAST(MAX(BTCH_KEY_I) AS FORMAT '9(10)') AS CHAR(10)) (TITLE '')
+     || CAST(CAST(MAX(BTCH_KEY_I) AS FORMAT '9(10)') AS CHAR(10))
 FROM    %%VTECH%%.UTIL_PROS_ISAC
 WHERE   PROS_KEY_I = 'DERV_ACCT_PATY';
 

@@ -22,7 +22,7 @@ SELECT  b.BRANCH_ID
       , b.BRANCH_NM
       , b.REGION_CD
       , b.OPEN_DT
-      , COALESCE(b.CLOSE_DT, DATE '9999-12-31') (TITLE 'CLOSE_DT')
+      , COALESCE(b.CLOSE_DT, DATE '9999-12-31') AS "CLOSE_DT"
 FROM    ${REF_DB}.BRANCH b
 WHERE   b.BRANCH_TYPE_CD IN ('FULL', 'KIOSK')
 ORDER BY 1;
@@ -36,7 +36,7 @@ ORDER BY 1;
 -- .SET RECORDMODE OFF
 -- rsqlmig: BQ051 .EXPORT DATA has no RSQL counterpart: write the rows with UNLOAD ('select ...') TO 's3://...' IAM_ROLE ...
 -- .EXPORT DATA FILE = C:\exports\branch_ids.txt;
-SELECT BRANCH_ID (TITLE '') FROM ${REF_DB}.BRANCH WHERE CLOSE_DT IS NULL;
+SELECT BRANCH_ID FROM ${REF_DB}.BRANCH WHERE CLOSE_DT IS NULL;
 -- rsqlmig: BQ051 .EXPORT RESET ends the DATA export above
 -- .EXPORT RESET
 

@@ -36,8 +36,8 @@ SELECT 1 FROM dbc.TablesV WHERE DatabaseName = '${WRK_DB}' AND TableName = 'DBQL
 DROP TABLE ${WRK_DB}.DBQL_SQL_TMP;
 \label ok_3
 
-CREATE TABLE ${WRK_DB}.DBQL_STEP_TMP AS
-( SELECT  CAST(StartTime AS DATE) AS LOG_DT
+CREATE TABLE ${WRK_DB}.DBQL_STEP_TMP DISTSTYLE EVEN AS
+SELECT  CAST(StartTime AS DATE) AS LOG_DT
         , UserName
         , AppID
         , COUNT(*)             AS QRY_CNT
@@ -45,19 +45,19 @@ CREATE TABLE ${WRK_DB}.DBQL_STEP_TMP AS
         , SUM(TotalIOCount)    AS IO_CNT
   FROM    dbc.QryLogV
   WHERE   CAST(StartTime AS DATE) = CURRENT_DATE - 1
-  GROUP BY 1,2,3
-) WITH DATA NO PRIMARY INDEX;
+  GROUP BY 1,2,3;
 \if :ERROR <> 0
   \exit 4
 \endif
 
 INSERT INTO ${HIST_DB}.DBQL_DAILY_SUMMARY
-SELECT LOG_DT, UserName, AppID, QRY_CNT, CPU_SEC, IO_CNT, CURRENT_TIMESTAMP(0)
+SELECT LOG_DT, UserName, AppID, QRY_CNT, CPU_SEC, IO_CNT, GETDATE()
 FROM   ${WRK_DB}.DBQL_STEP_TMP;
 \if :ERROR <> 0
   \exit 4
 \endif
 
+-- rsqlmig: TD058 ADD_MONTHS returns a TIMESTAMP in Redshift and maps a month end to a month end (Teradata keeps the day): use CAST(ADD_MONTHS(...) AS DATE) where a date is needed and check month-end dates
 DELETE FROM ${HIST_DB}.DBQL_DAILY_SUMMARY WHERE LOG_DT < ADD_MONTHS(CURRENT_DATE, -13);
 \if :ERROR <> 0
   \exit 4

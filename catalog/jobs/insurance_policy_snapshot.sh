@@ -36,7 +36,7 @@ WHERE  p.POLICY_STATUS_CD IN ('IF', 'PU', 'LAPSE_GRACE');
   \goto FAILED
 \endif
 
-COLLECT STATISTICS ON ${ACT_DB}.POLICY_SNAPSHOT COLUMN (SNAP_MTH_END_DT);
+ANALYZE ${ACT_DB}.POLICY_SNAPSHOT (SNAP_MTH_END_DT);
 
 -- rsqlmig: BQ003 LOGOFF dropped: RSQL closes the session when the script ends
 -- LOGOFF;

@@ -43,7 +43,7 @@ AND     k.NACHNAME NOT LIKE 'Müller-Test%';
 \export reset
 
 INSERT INTO ${KD_DB}.EXTRAKT_PROTOKOLL (EXTRAKT_NM, LAUF_TS, BEMERKUNG)
-VALUES ('KUNDEN_AT_CH', CURRENT_TIMESTAMP(0), 'Export erfolgreich - Zeichensatz ISO-8859-1 (é, ü, ß)');
+VALUES ('KUNDEN_AT_CH', GETDATE(), 'Export erfolgreich - Zeichensatz ISO-8859-1 (é, ü, ß)');
 
 -- rsqlmig: BQ003 .LOGOFF dropped: RSQL closes the session when the script ends
 -- .LOGOFF

@@ -14,9 +14,10 @@ rsql -h $HOST -U $USER -d $DB <<'EOF'
 -- rsqlmig: BQ002 logon file include removed: RSQL connects on its command line (rsql -h, -U, -d; password from RSPASSWORD)
 -- .RUN FILE=/etc/edw/loyalty.logon
 \rset width 200
+-- rsqlmig: TD058 ADD_MONTHS returns a TIMESTAMP in Redshift and maps a month end to a month end (Teradata keeps the day): use CAST(ADD_MONTHS(...) AS DATE) where a date is needed and check month-end dates
 UPDATE LYL_DB.POINTS_LEDGER
 SET    PTS_STATUS_CD = 'EXPIRED'
-     , EXPIRED$TS    = CURRENT_TIMESTAMP(0)
+     , EXPIRED$TS    = GETDATE()
 WHERE  EARN_DT < ADD_MONTHS(CURRENT_DATE, -24)
 AND    PTS_STATUS_CD = 'ACTIVE';
 \if :ERROR <> 0

@@ -13,12 +13,11 @@ rsql -h $HOST -U $USER -d $DB <<EOF
 -- .RUN FILE=${LOGON_DIR}/logon.btq;
 \rset width 255
 
-CREATE VOLATILE TABLE vt_campaign_cust
+CREATE TEMP TABLE vt_campaign_cust
 ( CUST_ID      DECIMAL(18,0)
 , CAMPAIGN_ID  INTEGER
 , SEGMENT_CD   VARCHAR(10)
-) PRIMARY INDEX (CUST_ID)
-ON COMMIT PRESERVE ROWS;
+) DISTKEY(CUST_ID) SORTKEY(CUST_ID);
 \if :ERROR <> 0
   \exit 8
 \endif

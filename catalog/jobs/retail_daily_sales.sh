@@ -41,7 +41,7 @@ SELECT s.TXN_DT
      , SUM(s.QTY * s.UNIT_PRICE_AMT)
      , SUM(s.DISC_AMT)
      , SUM(s.QTY * s.UNIT_PRICE_AMT - s.DISC_AMT)
-     , CURRENT_TIMESTAMP(0)
+     , GETDATE()
 FROM   ${ETL_STG_DB}.POS_SALES_STG s
 WHERE  s.TXN_DT = CURRENT_DATE - 1
 AND    s.TXN_TYPE_CD IN ('S', 'R')
@@ -50,7 +50,7 @@ GROUP BY 1,2,3;
   \goto ERRORS
 \endif
 
-COLLECT STATISTICS ON ${ETL_TGT_DB}.SALES_DAILY COLUMN (SALES_DT);
+ANALYZE ${ETL_TGT_DB}.SALES_DAILY (SALES_DT);
 
 -- rsqlmig: BQ003 .LOGOFF dropped: RSQL closes the session when the script ends
 -- .LOGOFF

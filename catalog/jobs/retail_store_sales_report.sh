@@ -32,13 +32,13 @@ SET search_path TO ${RPT_DB};
 
 \export report file=/data/out/store_sales_daily.txt
 
-SELECT 'REGION|STORE|SALES_DT|NET_SALES|TXN_CNT' (TITLE '');
+SELECT 'REGION|STORE|SALES_DT|NET_SALES|TXN_CNT';
 
 SELECT  TRIM(r.REGION_NM) || '|' ||
         TRIM(s.STORE_NBR) || '|' ||
-        CAST(CAST(f.SALES_DT AS FORMAT 'YYYY-MM-DD') AS CHAR(10)) || '|' ||
+        CAST(TO_CHAR(f.SALES_DT, 'YYYY-MM-DD') AS CHAR(10)) || '|' ||
         TRIM(CAST(SUM(f.NET_SALES_AMT) AS DECIMAL(15,2))) || '|' ||
-        TRIM(COUNT(DISTINCT f.TXN_ID)) (TITLE '')
+        TRIM(COUNT(DISTINCT f.TXN_ID))
 FROM    ${RPT_DB}.SALES_TXN_FACT f
 JOIN    ${RPT_DB}.STORE_DIM  s ON s.STORE_KEY  = f.STORE_KEY
 JOIN    ${RPT_DB}.REGION_DIM r ON r.REGION_KEY = s.REGION_KEY

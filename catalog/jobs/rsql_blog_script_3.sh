@@ -7,7 +7,7 @@ rsql -h $HOST -U $USER -d $DB <<EOF
 \echo 'rsql_blog_script_3.sh started at' `date`
 SET query_group TO 'rsql_blog_querygroup';
 BEGIN;
-INSERT INTO "rsql_blog"."blog_table" VALUES (1, 'rsql_blog_script_3.sh', CURRENT_TIMESTAMP(0));
+INSERT INTO "rsql_blog"."blog_table" VALUES (1, 'rsql_blog_script_3.sh', GETDATE());
 \if :ERROR <> 0
   \echo 'Error Code -'
   \echo :ERRORCODE

@@ -13,12 +13,12 @@ rsql -h $HOST -U $USER -d $DB << eof > ${LOG_DIR}/sunat_tmp_${PERIODO}.log 2>&1
 -- rsqlmig: BQ001 .LOGON removed: RSQL connects on its command line (rsql -h, -U, -d; password from RSPASSWORD)
 -- .logon ${TD_HOST}/${TD_USER},********
 DROP TABLE ${BD_STG}.tmp093168_comprobantes;
-CREATE MULTISET TABLE ${BD_STG}.tmp093168_comprobantes AS
-( SELECT num_ruc, cod_tipcomp, num_serie, num_comprob, mto_total, fec_emision
+-- rsqlmig: TD058 ADD_MONTHS returns a TIMESTAMP in Redshift and maps a month end to a month end (Teradata keeps the day): use CAST(ADD_MONTHS(...) AS DATE) where a date is needed and check month-end dates
+CREATE TABLE ${BD_STG}.tmp093168_comprobantes DISTSTYLE EVEN AS
+SELECT num_ruc, cod_tipcomp, num_serie, num_comprob, mto_total, fec_emision
   FROM   ${BD_DWH}.t_comprobante
-  WHERE  fec_emision BETWEEN CAST('${PERIODO}01' AS DATE FORMAT 'YYYYMMDD')
-                         AND ADD_MONTHS(CAST('${PERIODO}01' AS DATE FORMAT 'YYYYMMDD'), 1) - 1
-) WITH DATA NO PRIMARY INDEX;
+  WHERE  fec_emision BETWEEN TO_DATE('${PERIODO}01', 'YYYYMMDD')
+                         AND ADD_MONTHS(TO_DATE('${PERIODO}01', 'YYYYMMDD'), 1) - 1;
 \if :ERROR <> 0
   \exit 8
 \endif
@@ -26,13 +26,14 @@ CREATE MULTISET TABLE ${BD_STG}.tmp093168_comprobantes AS
 -- .logoff
 \exit 0
 eof
+rsqlexitcode=$?
 
 out=$(rsql -h $HOST -U $USER -d $DB << EOF
 -- rsqlmig: BQ001 .LOGON removed: RSQL connects on its command line (rsql -h, -U, -d; password from RSPASSWORD)
 -- .logon ${TD_HOST}/${TD_USER},********
 \rset titledashes off
 \export report file='${tmp}'
-SELECT TRIM(COUNT(*)) (TITLE '') FROM ${BD_STG}.tmp093168_comprobantes;
+SELECT TRIM(COUNT(*)) FROM ${BD_STG}.tmp093168_comprobantes;
 \export reset
 \if :ACTIVITYCOUNT = 0
   \exit 1
@@ -51,3 +52,4 @@ if [ $rc -ne 0 ]; then
 fi
 echo "Filas cargadas: $(cat ${tmp})"
 rm -f ${tmp}
+exit $rsqlexitcode

@@ -56,7 +56,7 @@ WHERE   c.CALL_DT = CURRENT_DATE - 1;
 \export report file=/data/out/roaming_cdr_rating.dat
 
 INSERT INTO ${AUD_DB}.EXPORT_AUDIT (JOB_NM, FILE_NM, ROW_CNT, EXPORT_TS)
-SELECT 'CDR_PARTNER_EXPORT', 'roaming_cdr_partner.csv', COUNT(*), CURRENT_TIMESTAMP(0)
+SELECT 'CDR_PARTNER_EXPORT', 'roaming_cdr_partner.csv', COUNT(*), GETDATE()
 FROM   ${CDR_DB}.CDR_ROAMING
 WHERE  CALL_DT = CURRENT_DATE - 1;
 

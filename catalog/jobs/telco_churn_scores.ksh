@@ -39,7 +39,7 @@ publish_scores()
 		  \goto ERRORS
 		\endif
 
-		COLLECT STATISTICS ON ${MKT_DB}.CHURN_SCORE_WK COLUMN (SCORE_WK_ID);
+		ANALYZE ${MKT_DB}.CHURN_SCORE_WK (SCORE_WK_ID);
 
 		-- rsqlmig: BQ003 .LOGOFF dropped: RSQL closes the session when the script ends
 		-- .LOGOFF

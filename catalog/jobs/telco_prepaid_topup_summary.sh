@@ -45,7 +45,7 @@ GROUP BY 1,2,3;
   \goto ERRORS
 \endif
 
-COLLECT STATISTICS ON ${PP_DB}.TOPUP_DAILY_SUMM COLUMN (TOPUP_DT);
+ANALYZE ${PP_DB}.TOPUP_DAILY_SUMM (TOPUP_DT);
 
 -- rsqlmig: BQ003 .LOGOFF dropped: RSQL closes the session when the script ends
 -- .LOGOFF

@@ -26,14 +26,14 @@ DROP TABLE "@WorkDatabase".WK_CORE_BAL@WorkingPartitionId;
 -- .errorlevel 3807 severity 8
 \rset errorlevel 42P01 severity 8
 
-CREATE MULTISET TABLE "@WorkDatabase".WK_CORE_BAL@WorkingPartitionId ,NO FALLBACK
+CREATE TABLE "@WorkDatabase".WK_CORE_BAL@WorkingPartitionId
 ( POSN_ID        DECIMAL(18,0) NOT NULL
 , BOOK_CD        VARCHAR(12)
 , CCY_CD         CHAR(3)
 , BAL_AMT        DECIMAL(23,4)
 , BAL_AMT_RPT    DECIMAL(23,4)
-, AS_OF_DT       DATE FORMAT 'YYYY-MM-DD'
-) PRIMARY INDEX (POSN_ID);
+, AS_OF_DT       DATE
+) DISTKEY(POSN_ID) SORTKEY(POSN_ID);
 \if :ERROR <> 0
   \goto EXITERR
 \endif
@@ -64,7 +64,7 @@ SELECT * FROM "@WorkDatabase".WK_CORE_BAL@WorkingPartitionId;
   \goto EXITERR
 \endif
 
-COLLECT STATISTICS ON "@CoreDatabase".CORE_BAL_SNAP COLUMN (AS_OF_DT);
+ANALYZE "@CoreDatabase".CORE_BAL_SNAP (AS_OF_DT);
 
 \exit 0
 

@@ -72,7 +72,55 @@ fn validated(dir: &Path, only: &[String]) -> Result<Option<(Catalog, Vec<graph::
             ok = false;
         }
     }
+    let lint_errors = lint_errors(&catalog);
+    for line in &lint_errors {
+        eprintln!("{line}");
+    }
+    ok &= lint_errors.is_empty();
     Ok(ok.then_some((catalog, graphs)))
+}
+
+/// Every error-level lint finding in the catalog's job scripts, as `file:line:col` lines.
+fn lint_errors(catalog: &Catalog) -> Vec<String> {
+    let options = crate::lint::config::LintOptions::default();
+    let mut paths: Vec<PathBuf> = catalog
+        .workflows
+        .iter()
+        .flat_map(|wf| wf.spec.jobs.iter().map(|j| wf.script_path(&j.script)))
+        .collect();
+    paths.sort();
+    paths.dedup();
+    let mut lines = Vec::new();
+    for path in paths {
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue; // a missing script is the graph's error already
+        };
+        let Ok(decoded) = crate::text::decode(&bytes) else {
+            lines.push(format!(
+                "{}:1:1: error IO002: not a text script",
+                path.display()
+            ));
+            continue;
+        };
+        let info = crate::lint::file_info(&path, &decoded.text, &options);
+        let report = crate::lint::lint(&decoded.text, &info, &options);
+        let errors: Vec<_> = report
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+            .collect();
+        for f in crate::render::Finding::place(&decoded.text, &errors) {
+            lines.push(format!(
+                "{}:{}:{}: error {}: {}",
+                path.display(),
+                f.line,
+                f.column,
+                f.code,
+                f.message
+            ));
+        }
+    }
+    lines
 }
 
 pub fn run(args: PublishArgs) -> Result<i32> {

@@ -186,15 +186,13 @@ fn blocks(metas: &[Meta], out: &mut Sink) {
                     *seen_else = Some(m);
                 }
             }
-            "endif" => {
-                if stack.pop().is_none() {
-                    out.report(
-                        &UNBALANCED_IF,
-                        Severity::Error,
-                        m.span,
-                        "\\endif without \\if",
-                    );
-                }
+            "endif" if stack.pop().is_none() => {
+                out.report(
+                    &UNBALANCED_IF,
+                    Severity::Error,
+                    m.span,
+                    "\\endif without \\if",
+                );
             }
             _ => {}
         }

@@ -105,7 +105,7 @@ fn unchecked(unit: &ScriptUnit, out: &mut Sink) {
     }
     let instrs = &unit.script.instructions;
     let mut stop_on_error = false;
-    for i in 0..instrs.len() {
+    for (i, _) in instrs.iter().enumerate() {
         if let Some(m) = unit.meta(i) {
             if m.name == "set" && first_arg(m.args).eq_ignore_ascii_case("ON_ERROR_STOP") {
                 let value = m.args.split_whitespace().nth(1).unwrap_or("");

@@ -204,7 +204,7 @@ fn is_status(word: &str) -> bool {
 }
 
 /// `exit $V`, `exit ${V}`, `exit "$V"`, `return $V`: the variable it exits with.
-fn exits_with<'s>(src: &'s str, line: &ShellLine) -> Vec<String> {
+fn exits_with(src: &str, line: &ShellLine) -> Vec<String> {
     line.commands
         .iter()
         .filter_map(|c| {

@@ -288,7 +288,7 @@ fn teradata_finding(src: &str, rule: &'static Rule, found: Findings) -> Option<D
             .diagnostics
             .iter()
             .all(|d| d.severity == Severity::Info);
-    let fix = (!found.edits.is_empty()).then(|| Fix {
+    let fix = (!found.edits.is_empty()).then_some(Fix {
         applicability: if exact {
             Applicability::Safe
         } else {

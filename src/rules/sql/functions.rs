@@ -843,7 +843,15 @@ fn parse_type(s: &Statement, k: usize, last: usize) -> Option<(usize, TypeClass)
         _ => return None,
     };
     if s.kind_of(end + 1) == Some(TokenKind::LParen) {
-        end = s.partner(end + 1)?;
+        // A length, precision or scale: `(10)`, `(15,2)`, `(*, 2)`.
+        let close = s.partner(end + 1)?;
+        let sizes = (end + 2..close).all(|k| {
+            matches!(s.kind_of(k), Some(TokenKind::Number | TokenKind::Comma)) || s.is_op(k, "*")
+        });
+        if !sizes || close == end + 2 {
+            return None;
+        }
+        end = close;
     }
     if matches!(class, TypeClass::Time | TypeClass::Timestamp)
         && s.is_seq(end + 1, &["WITH", "TIME", "ZONE"])
@@ -1046,6 +1054,10 @@ const NOT_OPERANDS: &[&str] = &[
     "PARTITION",
     "UNIQUE",
     "INSERT",
+    "FORMAT",
+    "TITLE",
+    "NAMED",
+    "CAST",
 ];
 
 /// Functions that take a date (or any value) as their only argument, for `f (DATE)` written
