@@ -142,6 +142,9 @@ pub fn build_catalog(catalog: &Catalog) -> Vec<WorkflowGraph> {
 
 type EdgeMap = HashMap<(usize, usize, EdgeKind), BTreeSet<String>>;
 
+/// How many job names a race message lists before `… and N more`.
+const MAX_NAMES: usize = 8;
+
 fn add(edges: &mut EdgeMap, from: usize, to: usize, kind: EdgeKind, label: Option<&str>) {
     let labels = edges.entry((from, to, kind)).or_default();
     if let Some(l) = label {
@@ -286,6 +289,18 @@ fn sorted(edges: EdgeMap) -> Vec<Edge> {
         .collect();
     out.sort_by_key(|e| (e.from, e.to, e.kind));
     out
+}
+
+/// Why `from` runs before `to`: the reasons of every edge between them (`edges` sorted by
+/// (from, to, kind), as [`WorkflowGraph::edges`] is), joined by `; `.
+pub fn pair_reason(edges: &[Edge], from: usize, to: usize) -> String {
+    let start = edges.partition_point(|e| (e.from, e.to) < (from, to));
+    edges[start..]
+        .iter()
+        .take_while(|e| e.from == from && e.to == to)
+        .map(reason)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Why `e` exists, for messages: `table dw.t`, `tables a, b`, `declared`.
@@ -558,14 +573,7 @@ fn describe_cycle(
         path.insert(0, start);
     }
     let names = &wf.spec.jobs;
-    let hop = |a: usize, b: usize| -> String {
-        edges
-            .iter()
-            .filter(|e| e.from == a && e.to == b)
-            .map(reason)
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
+    let hop = |a: usize, b: usize| pair_reason(edges, a, b);
     let mut message = format!("dependency cycle: {}", names[path[0]].script);
     let mut pos = None;
     for (k, &a) in path.iter().enumerate() {
@@ -768,12 +776,7 @@ fn check_stages(
         if !reported.insert((e.from, e.to)) {
             continue;
         }
-        let why = edges
-            .iter()
-            .filter(|x| x.from == e.from && x.to == e.to)
-            .map(reason)
-            .collect::<Vec<_>>()
-            .join("; ");
+        let why = pair_reason(edges, e.from, e.to);
         let (a, b) = (&jobs[e.from].script, &jobs[e.to].script);
         if sa == sb && stages[sa].execution_type == ExecutionType::Parallel {
             report(
@@ -808,29 +811,32 @@ fn races(
         {
             continue;
         }
+        let mut seen = HashSet::new();
         let members: Vec<usize> = stage
             .scripts
             .iter()
             .filter_map(|s| index.get(s.as_str()).copied())
+            .filter(|&m| seen.insert(m))
             .collect();
+        // A job's writes are distinct, and each member comes once: no duplicates to check.
         let mut writers: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for &m in &members {
             for t in &jobs[m].writes {
-                let w = writers.entry(t.as_str()).or_default();
-                if !w.contains(&m) {
-                    w.push(m);
-                }
+                writers.entry(t.as_str()).or_default().push(m);
             }
         }
+        let name = |j: &usize| jobs[*j].script.as_str();
         for (table, ws) in &writers {
             if ws.len() > 1 {
-                let names: Vec<&str> = ws.iter().map(|&j| jobs[j].script.as_str()).collect();
                 diags.push(FileDiagnostic::new(
                     rules::RACE_WRITE.code,
                     Severity::Info,
                     &wf.path,
                     job_pos(ws[1]),
-                    format!("{} write {table} in one parallel stage", join_and(&names)),
+                    format!(
+                        "{} write {table} in one parallel stage",
+                        join_and(ws.iter().map(name), ws.len())
+                    ),
                 ));
             }
         }
@@ -839,34 +845,37 @@ fn races(
                 let Some(ws) = writers.get(t.as_str()) else {
                     continue;
                 };
-                let others: Vec<&str> = ws
-                    .iter()
-                    .filter(|&&w| w != m)
-                    .map(|&w| jobs[w].script.as_str())
-                    .collect();
-                if !others.is_empty() {
-                    diags.push(FileDiagnostic::new(
-                        rules::RACE_READ.code,
-                        Severity::Warning,
-                        &wf.path,
-                        job_pos(m),
-                        format!(
-                            "{} reads {t}, which {} {} in the same parallel stage: declare the order with depends_on",
-                            jobs[m].script,
-                            join_and(&others),
-                            if others.len() == 1 { "writes" } else { "write" }
-                        ),
-                    ));
+                let count = ws.len() - usize::from(jobs[m].writes.binary_search(t).is_ok());
+                if count == 0 {
+                    continue;
                 }
+                let others = ws.iter().filter(|&&w| w != m).map(name);
+                diags.push(FileDiagnostic::new(
+                    rules::RACE_READ.code,
+                    Severity::Warning,
+                    &wf.path,
+                    job_pos(m),
+                    format!(
+                        "{} reads {t}, which {} {} in the same parallel stage: declare the order with depends_on",
+                        jobs[m].script,
+                        join_and(others, count),
+                        if count == 1 { "writes" } else { "write" }
+                    ),
+                ));
             }
         }
     }
 }
 
-fn join_and(names: &[&str]) -> String {
-    match names {
+/// `a`, `a and b`, `a, b and c`; past [`MAX_NAMES`] names, `a, b, … and 12 more`.
+fn join_and<'a>(names: impl Iterator<Item = &'a str>, count: usize) -> String {
+    let shown: Vec<&str> = names.take(MAX_NAMES.min(count)).collect();
+    match shown.as_slice() {
         [] => String::new(),
         [one] => one.to_string(),
+        _ if count > shown.len() => {
+            format!("{} and {} more", shown.join(", "), count - shown.len())
+        }
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
@@ -1278,6 +1287,17 @@ mod tests {
             &["SELECT 1;", "SELECT 1;"],
         );
         assert!(g.diagnostics[0].message.contains("off is disabled"));
+    }
+
+    #[test]
+    fn race_messages_list_a_few_names() {
+        let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
+        assert_eq!(join_and(names[..1].iter().copied(), 1), "a");
+        assert_eq!(join_and(names[..3].iter().copied(), 3), "a, b and c");
+        assert_eq!(
+            join_and(names.iter().copied(), 10),
+            "a, b, c, d, e, f, g, h and 2 more"
+        );
     }
 
     #[test]

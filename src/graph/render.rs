@@ -49,13 +49,15 @@ pub fn text(graphs: &[WorkflowGraph], colour: bool) -> String {
             );
         }
         let _ = writeln!(out, "  jobs:");
+        let mut incoming: Vec<Vec<&super::Edge>> = vec![Vec::new(); g.jobs.len()];
+        for e in &g.edges {
+            incoming[e.to].push(e);
+        }
         for (j, job) in g.jobs.iter().enumerate() {
             let disabled = if job.enabled { "" } else { " (disabled)" };
             let _ = writeln!(out, "    {}{disabled}", job.script);
-            let after: Vec<String> = g
-                .edges
+            let after: Vec<String> = incoming[j]
                 .iter()
-                .filter(|e| e.to == j)
                 .map(|e| format!("{} ({})", g.jobs[e.from].script, reason(e)))
                 .collect();
             for (what, items) in [

@@ -18,8 +18,8 @@ precedes a job that reads it) and from declared `depends_on`. A declared depende
 back against a chain of derived edges closes a cycle; the message names every job on it and the \
 tables (or `declared`, `file`, `schema`) that link them. No stages are compiled for the workflow \
 until the cycle is broken: remove the declaration, or change the job order.\n\nBefore:\n```\n\
-jobs:\n  - script: load.sh        # writes stg.a\n  - script: merge.sh       # reads stg.a, writes dw.b\n\
-  - script: report.sh      # reads dw.b\n  # and load.sh declares: depends_on: [report.sh]\n```\n\
+jobs:\n  - script: load.sh        # writes stg.a\n  - script: merge.sh       # reads stg.a, writes dw.b\n  - \
+script: report.sh      # reads dw.b\n  # and load.sh declares: depends_on: [report.sh]\n```\n\
 After:\n```\njobs:\n  - script: load.sh\n  - script: merge.sh\n  - script: report.sh\n```",
 };
 

@@ -343,15 +343,20 @@ fn value_position(s: &Statement, i: usize) -> bool {
     }
 }
 
-/// The opening parenthesis that directly encloses token `i`.
-fn enclosing_open(s: &Statement, i: usize) -> Option<usize> {
-    let d = s.depth[i];
-    if d == 0 {
-        return None;
+/// For each token, the opening parenthesis that directly encloses it.
+fn enclosing_opens(s: &Statement) -> Vec<Option<usize>> {
+    let mut stack: Vec<usize> = Vec::new();
+    let mut out = Vec::with_capacity(s.len());
+    for i in 0..s.len() {
+        if s.kind_of(i) == Some(TokenKind::RParen) && s.partner(i).is_some() {
+            stack.pop();
+        }
+        out.push(stack.last().copied());
+        if s.kind_of(i) == Some(TokenKind::LParen) && s.partner(i).is_some() {
+            stack.push(i);
+        }
     }
-    (0..i)
-        .rev()
-        .find(|&k| s.depth[k] == d - 1 && s.kind_of(k) == Some(TokenKind::LParen))
+    out
 }
 
 /// The `CASE` that opens the `CASE ... END` whose `END` is at `end`.
@@ -386,6 +391,13 @@ fn operand_begin(s: &Statement, end: usize) -> usize {
     if s.is(start, "OVER") && start > 0 && s.kind_of(start - 1) == Some(TokenKind::RParen) {
         return s.operand_start(start - 1);
     }
+    // A typed literal: `DATE '2024-01-31'`.
+    if s.kind_of(start) == Some(TokenKind::String)
+        && start > 0
+        && s.is_any(start - 1, &["DATE", "TIME", "TIMESTAMP"])
+    {
+        return start - 1;
+    }
     start
 }
 
@@ -394,11 +406,43 @@ fn has_comment(s: &Statement, i: usize, j: usize) -> bool {
     (i..j).any(|k| !s.gap(k, k + 1).trim().is_empty())
 }
 
+/// The last word `kw` directly inside the parentheses `open..close` (not in nested ones). Walks
+/// back from `close` over nested groups, so nested calls do not make the rules quadratic.
+fn last_in_call(s: &Statement, open: usize, close: usize, kw: &str) -> Option<usize> {
+    let mut k = close;
+    while k > open + 1 {
+        k -= 1;
+        if s.kind_of(k) == Some(TokenKind::RParen) {
+            k = s.partner(k)?;
+        } else if s.is(k, kw) {
+            return Some(k);
+        }
+    }
+    None
+}
+
 /// The text of a string token without quotes, `''` unescaped.
 fn string_value(s: &Statement, i: usize) -> Option<String> {
     let t = s.text(i);
     let inner = t.strip_prefix('\'')?.strip_suffix('\'')?;
     Some(inner.replace("''", "'"))
+}
+
+/// `text` to replace `span` with, plus a blank if it would otherwise join a word before it to
+/// a word after the span (`TRANSLATE(x USING ...)FROM` must not become `xFROM`).
+fn apart(s: &Statement, span: Span, text: String) -> String {
+    let wordy = |c: char| c.is_alphanumeric() || matches!(c, '_' | '$' | '#');
+    let before = if text.is_empty() {
+        s.src[..span.start as usize].chars().next_back()
+    } else {
+        text.chars().next_back()
+    };
+    let after = s.src[span.end as usize..].chars().next();
+    if before.is_some_and(wordy) && after.is_some_and(wordy) {
+        text + " "
+    } else {
+        text
+    }
 }
 
 fn quote_string(v: &str) -> String {
@@ -520,15 +564,19 @@ empty tokens, SPLIT_PART splits on the whole string and counts empty fields; che
 // ---------------------------------------------------------------------------------------------
 
 fn date_value(s: &Statement, out: &mut Findings) {
+    if !(0..s.len()).any(|i| s.is(i, "DATE")) {
+        return;
+    }
+    let opens = enclosing_opens(s);
     for i in 0..s.len() {
-        if s.is(i, "DATE") && is_date_value(s, i) {
+        if s.is(i, "DATE") && is_date_value(s, i, &opens) {
             out.replace(s.span(i), cased(s.text(i), "CURRENT_DATE"));
         }
     }
 }
 
 /// Whether the keyword `DATE` at `i` is the current date rather than the type or a literal.
-fn is_date_value(s: &Statement, i: usize) -> bool {
+fn is_date_value(s: &Statement, i: usize, opens: &[Option<usize>]) -> bool {
     if after_dot(s, i) {
         return false;
     }
@@ -552,7 +600,7 @@ fn is_date_value(s: &Statement, i: usize) -> bool {
         Some(TokenKind::LParen) => {
             !(phrase_at(s, i - 1).is_some() || (i >= 2 && s.is(i - 2, "PERIOD")))
         }
-        Some(TokenKind::Comma) => enclosing_open(s, i).is_none_or(|o| phrase_at(s, o).is_none()),
+        Some(TokenKind::Comma) => opens[i].is_none_or(|o| phrase_at(s, o).is_none()),
         _ => true,
     }
 }
@@ -889,14 +937,12 @@ fn cast_format(s: &Statement, out: &mut Findings) {
         let Some(close) = s.partner(open) else {
             continue;
         };
-        let inner = s.depth[open] + 1;
-        let Some(as_at) = s
-            .find(open + 1, close, inner, "AS")
-            .filter(|&a| a > open + 1)
-        else {
+        let Some(as_at) = last_in_call(s, open, close, "AS").filter(|&a| a > open + 1) else {
             continue;
         };
-        let Some(format_at) = s.find(as_at + 1, close, inner, "FORMAT") else {
+        let Some(format_at) =
+            (as_at + 1..close).find(|&k| s.depth[k] == s.depth[as_at] && s.is(k, "FORMAT"))
+        else {
             continue;
         };
         let span = s.range(i, close);
@@ -991,6 +1037,8 @@ fn parse_attr(s: &Statement, k: usize, last: usize) -> Option<(Attr, usize)> {
 /// when the content does not start with a phrase.
 fn parse_group(s: &Statement, open: usize) -> Option<(Vec<Attr>, bool)> {
     let close = s.partner(open)?;
+    // Cheap test first: most parentheses hold arguments, and `args` walks all of them.
+    parse_attr(s, open + 1, close.checked_sub(1)?)?;
     let args = s.args(open);
     // `args` drops empty arguments: `(FORMAT 'x',)` is not complete.
     let commas = (open + 1..close)
@@ -1016,7 +1064,7 @@ fn parse_group(s: &Statement, open: usize) -> Option<(Vec<Attr>, bool)> {
     if attrs.is_empty() || args.first().map(|a| a.0) != Some(open + 1) {
         return None;
     }
-    // The first phrase must start the content.
+    // The first phrase must lie within the first argument.
     parse_attr(s, open + 1, args[0].1)?;
     Some((attrs, complete))
 }
@@ -1156,32 +1204,34 @@ const CLAUSE_WORDS: &[&str] = &[
     "BETWEEN",
 ];
 
-/// The `SELECT` whose select list holds the operand starting at `from`, if it is in one.
-fn select_of(s: &Statement, from: usize) -> Option<usize> {
-    let d = s.depth[from];
-    let mut k = from;
-    while k > 0 {
-        k -= 1;
-        if s.depth[k] < d {
-            return None;
+/// For each token, the `SELECT` whose select list it stands in at its own parenthesis level
+/// (outside `CASE ... END`), if any: one pass, so a statement with many titles stays linear.
+fn select_lists(s: &Statement) -> Vec<Option<usize>> {
+    // Per parenthesis level: the current SELECT and how many CASEs are open.
+    let mut levels: Vec<(Option<usize>, u32)> = vec![(None, 0)];
+    let mut out = Vec::with_capacity(s.len());
+    for i in 0..s.len() {
+        if s.kind_of(i) == Some(TokenKind::RParen) && levels.len() > 1 {
+            levels.pop();
         }
-        if s.depth[k] > d {
-            continue;
+        let level = levels.last_mut().expect("the outermost level stays");
+        out.push(if level.1 == 0 { level.0 } else { None });
+        if s.is(i, "CASE") {
+            level.1 += 1;
+        } else if s.is(i, "END") && level.1 > 0 {
+            level.1 -= 1;
+        } else if level.1 == 0 {
+            if s.is_any(i, &["SELECT", "SEL"]) {
+                level.0 = Some(i);
+            } else if s.is_any(i, CLAUSE_WORDS) {
+                level.0 = None;
+            }
         }
-        if s.is(k, "END")
-            && let Some(case) = case_start(s, k)
-        {
-            k = case;
-            continue;
-        }
-        if s.is_any(k, &["SELECT", "SEL"]) {
-            return Some(k);
-        }
-        if s.is_any(k, CLAUSE_WORDS) {
-            return None;
+        if s.kind_of(i) == Some(TokenKind::LParen) {
+            levels.push((None, 0));
         }
     }
-    None
+    out
 }
 
 /// Whether the `SELECT` at `k` names the columns of a query's result (its headings): the
@@ -1226,6 +1276,7 @@ fn after_chain(s: &Statement, end: usize) -> After {
 }
 
 fn phrases(s: &Statement, out: &mut Findings) {
+    let mut lists = None;
     let mut i = 1;
     while i < s.len() {
         let Some((first_attrs, first_complete)) = phrase_at(s, i) else {
@@ -1240,15 +1291,17 @@ fn phrases(s: &Statement, out: &mut Findings) {
             groups.push((close + 1, attrs, complete));
             close = s.partner(close + 1).unwrap_or(close + 1);
         }
-        convert_chain(s, out, i, close, &groups);
+        convert_chain(s, out, &mut lists, i, close, &groups);
         i = close + 1;
     }
 }
 
-/// Rewrites the operand before `first` with its phrase groups, which end at `last`.
+/// Rewrites the operand before `first` with its phrase groups, which end at `last`. `lists` caches
+/// `select_lists` for the statement.
 fn convert_chain(
     s: &Statement,
     out: &mut Findings,
+    lists: &mut Option<Vec<Option<usize>>>,
     first: usize,
     last: usize,
     groups: &[(usize, Vec<Attr>, bool)],
@@ -1365,7 +1418,11 @@ with CAST(x AS DECIMAL(p,s))",
         }
     }
     // TITLE and NAMED: an alias where the chain ends a select-list item.
-    let select = select_of(s, operand_start);
+    let select = if title.is_some() || named.is_some() {
+        lists.get_or_insert_with(|| select_lists(s))[operand_start]
+    } else {
+        None
+    };
     let after = after_chain(s, last);
     let mut alias = String::new();
     if let Some(n) = named {
@@ -1434,10 +1491,8 @@ case-insensitive collation"
     if !prefix.is_empty() {
         out.insert(s.span(operand_start).start, prefix);
     }
-    out.replace(
-        Span::new(s.span(operand_end).end as usize, s.span(last).end as usize),
-        format!("{suffix}{alias}"),
-    );
+    let tail = Span::new(s.span(operand_end).end as usize, s.span(last).end as usize);
+    out.replace(tail, apart(s, tail, format!("{suffix}{alias}")));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1525,10 +1580,7 @@ fn translate_using(s: &Statement, out: &mut Findings) {
         let Some(close) = s.partner(open) else {
             continue;
         };
-        let Some(using) = s
-            .find(open + 1, close, s.depth[open] + 1, "USING")
-            .filter(|&u| u > open + 1)
-        else {
+        let Some(using) = last_in_call(s, open, close, "USING").filter(|&u| u > open + 1) else {
             continue;
         };
         let translation = s.kind_of(using + 1) == Some(TokenKind::Word)
@@ -1550,10 +1602,8 @@ fn translate_using(s: &Statement, out: &mut Findings) {
             ),
             opening,
         );
-        out.replace(
-            Span::new(s.span(x_end).end as usize, s.span(close).end as usize),
-            closing,
-        );
+        let tail = Span::new(s.span(x_end).end as usize, s.span(close).end as usize);
+        out.replace(tail, apart(s, tail, closing.to_string()));
     }
 }
 
@@ -1926,6 +1976,12 @@ CAST(d AS DOUBLE PRECISION) FROM x"
         );
         assert_eq!(codes("SELECT a (NUMBER) FROM x"), vec!["TD060"]);
         assert_eq!(
+            conv(
+                "SELECT DATE '2024-01-31' (FORMAT 'DD/MM/YYYY'), TIMESTAMP '2024-01-31 10:00:00' (DATE)"
+            ),
+            "SELECT TO_CHAR(DATE '2024-01-31', 'DD/MM/YYYY'), CAST(TIMESTAMP '2024-01-31 10:00:00' AS DATE)"
+        );
+        assert_eq!(
             conv("SELECT (a + b) (VARCHAR(20)) FROM t"),
             "SELECT CAST((a + b) AS VARCHAR(20)) FROM t"
         );
@@ -1961,6 +2017,30 @@ CAST(d AS DOUBLE PRECISION) FROM x"
         let sql = "SELECT a (VARCHAR(10) CHARACTER SET UNICODE) FROM t";
         assert_eq!(conv(sql), sql);
         assert_eq!(codes(sql), vec!["TD060"]);
+    }
+
+    #[test]
+    fn values_lists_and_current_values() {
+        assert_eq!(
+            conv(
+                "INSERT INTO t VALUES (DATE, CURRENT_TIMESTAMP(0), '7' (INTEGER), DATE '2024-01-31')"
+            ),
+            "INSERT INTO t VALUES (CURRENT_DATE, GETDATE(), CAST('7' AS INTEGER), DATE '2024-01-31')"
+        );
+        assert_eq!(
+            conv("SELECT a FROM t WHERE b IN (DATE, DATE - 1) AND c IN ('x', 'y')"),
+            "SELECT a FROM t WHERE b IN (CURRENT_DATE, CURRENT_DATE - 1) AND c IN ('x', 'y')"
+        );
+        // CURRENT_TIMESTAMP followed by a phrase, not a precision.
+        assert_eq!(
+            conv("SELECT CURRENT_TIMESTAMP (FORMAT 'HH:MI') FROM t"),
+            "SELECT TO_CHAR(SYSDATE, 'HH24:MI') FROM t"
+        );
+        // A title outside a select list only loses a heading.
+        assert_eq!(
+            conv("SELECT a FROM t WHERE b (TITLE 'B') = 1"),
+            "SELECT a FROM t WHERE b = 1"
+        );
     }
 
     #[test]
@@ -2097,6 +2177,15 @@ CAST(d AS DOUBLE PRECISION) FROM x"
         assert_eq!(
             conv("SELECT TRANSLATE(a || b USING unicode_to_latin) || c FROM t"),
             "SELECT (a || b) || c FROM t"
+        );
+        // Words on both sides stay apart.
+        assert_eq!(
+            conv("SELECT TRANSLATE(a USING LATIN_TO_UNICODE)FROM t"),
+            "SELECT a FROM t"
+        );
+        assert_eq!(
+            conv("SELECT a (NAMED b)FROM t WHERE c (CS)AND d = 1"),
+            "SELECT a AS b FROM t WHERE c AND d = 1"
         );
         assert_eq!(
             conv("SELECT TRANSLATE(a, 'abc', 'xyz') FROM t"),
