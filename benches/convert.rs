@@ -1,7 +1,7 @@
 //! Throughput of `rsqlmig` on a generated BTEQ corpus (`cargo bench --bench convert`).
 //!
-//! Reports the syntax layer alone, the in-process conversion (both on one thread, best of 3) and
-//! the release binary end to end (all cores, best of 3, peak RSS via `/usr/bin/time -v`).
+//! Reports the syntax layer alone and the in-process conversion, both on one thread, best of 3
+//! (`--bench scale` runs the release binary end to end).
 //! `RSQLMIG_BENCH_SCRIPTS` sets the corpus size (default 5000); `RSQLMIG_BENCH_KEEP=DIR` writes
 //! the corpus to DIR (new or empty) and keeps it, to inspect or convert by hand. MB = 10^6 bytes.
 
@@ -10,7 +10,6 @@ mod corpus;
 use std::hint::black_box;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use rsqlmig::convert::{Status, Target, convert_file};
@@ -82,8 +81,6 @@ fn main() {
         timed_mb / conv.as_secs_f64(),
         timed.len() as f64 / conv.as_secs_f64()
     );
-
-    end_to_end(tmp.path(), &corpus_dir, mb);
 }
 
 /// Every corpus file, read up front so the timed loops never touch the disk. Sorted for a
@@ -150,58 +147,4 @@ fn best_of(mut run: impl FnMut()) -> Duration {
         })
         .min()
         .unwrap()
-}
-
-/// Runs the release binary on the corpus directory, best wall time of 3, each into a fresh
-/// `--out`. Peak RSS comes from GNU time when it is installed.
-fn end_to_end(tmp: &Path, corpus_dir: &Path, mb: f64) {
-    let bin = env!("CARGO_BIN_EXE_rsqlmig");
-    let gnu_time = Path::new("/usr/bin/time");
-    let has_time = gnu_time.exists();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut best: Option<(Duration, Option<f64>, String)> = None;
-    for run in 0..RUNS {
-        let out = tmp.join(format!("out{run}"));
-        let mut cmd = if has_time {
-            let mut c = Command::new(gnu_time);
-            c.arg("-v").arg(bin);
-            c
-        } else {
-            Command::new(bin)
-        };
-        // Run from the temp dir so no rsqlmig.yaml of the checkout changes the defaults.
-        cmd.current_dir(tmp)
-            .arg("convert")
-            .arg(corpus_dir)
-            .arg("--out")
-            .arg(&out);
-        cmd.args(["--format", "json"]);
-        let t = Instant::now();
-        let output = cmd.output().expect("run rsqlmig");
-        let wall = t.elapsed();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let rss_mb = stderr
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            .map(|kb| kb / 1024.0);
-        let summary = serde_json::from_slice::<serde_json::Value>(&output.stdout)
-            .map(|v| v["summary"].to_string())
-            .unwrap_or_else(|_| format!("unreadable output (exit {:?})", output.status.code()));
-        let _ = std::fs::remove_dir_all(&out);
-        if best.as_ref().is_none_or(|(b, _, _)| wall < *b) {
-            best = Some((wall, rss_mb, summary));
-        }
-    }
-    let (wall, rss, summary) = best.unwrap();
-    let rss = rss.map_or_else(
-        || "n/a (no /usr/bin/time)".to_string(),
-        |r| format!("{r:.0} MB"),
-    );
-    println!(
-        "convert end-to-end ({threads} threads): {:.2} s, {:.1} MB/s, peak RSS {rss}",
-        wall.as_secs_f64(),
-        mb / wall.as_secs_f64()
-    );
-    println!("end-to-end summary: {summary}");
 }

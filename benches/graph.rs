@@ -1,11 +1,14 @@
 //! Dependency-graph build and stage compilation on a generated catalog (`cargo bench --bench graph`).
 //!
-//! Generates framework job scripts with realistic SQL (staging COPYs from S3, core jobs that
-//! read earlier jobs' tables through temp tables and DELETE/INSERT their own, mart CTAS and
-//! UNLOADs, a shared append-only log table every job writes, S3 hand-offs), analyses them, and
-//! times `graph::build` (edges, cycle check, stage compilation, race checks) for 1,000 and
-//! 5,000 jobs in two shapes: one big workflow, and workflows of 100 jobs. Best of 5, one thread.
+//! Generates framework job scripts with realistic SQL (`benches/catalog`: staging COPYs from S3,
+//! core jobs that read earlier jobs' tables through temp tables and DELETE/INSERT their own,
+//! mart CTAS and UNLOADs, a shared append-only log table every job writes, S3 hand-offs),
+//! analyses them, and times `graph::build` (edges, cycle check, stage compilation, race checks)
+//! for 1,000 and 5,000 jobs in two shapes: one big workflow, and workflows of 100 jobs. Best of
+//! 5, one thread.
 //! `RSQLMIG_BENCH_JOBS=a,b` changes the sizes.
+
+mod catalog;
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -15,97 +18,12 @@ use rsqlmig::analysis::{JobAnalysis, Resolver, analyze_job};
 use rsqlmig::catalog::{JobSpec, Workflow, WorkflowSpec};
 use rsqlmig::graph;
 
+use catalog::{Rng, workflow_id, workflow_scripts};
+
 const RUNS: usize = 5;
 
 /// Job names, enabled flags and edges: what `graph::compile_stages` takes.
 type CompileInput = (Vec<String>, Vec<bool>, Vec<(usize, usize)>);
-
-/// xorshift64*: reproducible without a dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-/// The job scripts of one workflow of `n` jobs; `w` scopes its schemas.
-fn workflow_scripts(w: usize, n: usize, rng: &mut Rng) -> Vec<(String, String)> {
-    // Tables written so far, by job, so later jobs read recent outputs (a deep DAG).
-    let mut outputs: Vec<String> = Vec::new();
-    let mut unloads: Vec<String> = Vec::new();
-    let mut scripts = Vec::with_capacity(n);
-    for k in 0..n {
-        let name = format!("w{w:03}_job_{k:05}.sh");
-        let mut sql = String::new();
-        let pick = |rng: &mut Rng, outputs: &[String]| -> Option<String> {
-            if outputs.is_empty() {
-                return None;
-            }
-            let window = outputs.len().min(40);
-            Some(outputs[outputs.len() - 1 - rng.below(window)].clone())
-        };
-        match k % 10 {
-            0..=2 => {
-                let t = format!("stg_{w}.src_{k}");
-                sql.push_str(&format!(
-                    "TRUNCATE {t};\nCOPY {t} FROM 's3://landing/{w}/src_{k}/' IAM_ROLE 'arn:aws:iam::1:role/r' DELIMITER '|';\n"
-                ));
-                if !unloads.is_empty() && rng.below(4) == 0 {
-                    let from = unloads[rng.below(unloads.len())].clone();
-                    sql.push_str(&format!(
-                        "COPY stg_{w}.feed_{k} FROM '{from}000' IAM_ROLE 'arn:aws:iam::1:role/r';\n"
-                    ));
-                }
-                outputs.push(t);
-            }
-            3..=7 => {
-                let t = format!("core_{w}.fact_{k}");
-                let a = pick(rng, &outputs).unwrap_or_else(|| format!("ext_{w}.seed"));
-                let b = pick(rng, &outputs).unwrap_or_else(|| format!("ext_{w}.seed"));
-                sql.push_str(&format!(
-                    "CREATE TEMP TABLE delta_{k} AS\nSELECT a.id, a.amt, b.code\nFROM {a} a\nJOIN {b} b ON b.id = a.id\nWHERE a.load_dt = CURRENT_DATE;\n\
-                     DELETE FROM {t} USING delta_{k} d WHERE {t}.id = d.id;\n\
-                     INSERT INTO {t} (id, amt, code)\nSELECT id, amt, code FROM delta_{k};\n"
-                ));
-                if rng.below(3) == 0
-                    && let Some(c) = pick(rng, &outputs)
-                {
-                    sql.push_str(&format!(
-                        "UPDATE {t} SET code = r.code FROM {c} r WHERE r.id = {t}.id;\n"
-                    ));
-                }
-                outputs.push(t);
-            }
-            _ => {
-                let t = format!("mart_{w}.agg_{k}");
-                let a = pick(rng, &outputs).unwrap_or_else(|| format!("ext_{w}.seed"));
-                let path = format!("s3://exports/{w}/agg_{k}_");
-                sql.push_str(&format!(
-                    "DROP TABLE IF EXISTS {t};\nCREATE TABLE {t} AS\nWITH s AS (SELECT code, SUM(amt) AS amt FROM {a} GROUP BY code)\nSELECT * FROM s;\n\
-                     UNLOAD ('select * from {t} where amt > 0') TO '{path}' IAM_ROLE 'arn:aws:iam::1:role/r';\n"
-                ));
-                unloads.push(path);
-                outputs.push(t);
-            }
-        }
-        sql.push_str(&format!(
-            "INSERT INTO ctl.job_log (job, ts) VALUES ('{name}', GETDATE());\n"
-        ));
-        let script = format!(
-            "#!/bin/bash\nsource $1/get_redshift_creds.sh $2\nrsql -h $HOST -U $USER -d $DB <<EOF\n\\echo start\n{sql}\\if :ERROR <> 0\n  \\exit 8\n\\endif\nEOF\nrsqlexitcode=$?\nexit $rsqlexitcode\n"
-        );
-        scripts.push((name, script));
-    }
-    scripts
-}
 
 fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
     let mut best = Duration::MAX;
@@ -141,7 +59,7 @@ fn shape(jobs: usize, per_workflow: usize, seed: u64) -> Shape {
             .collect();
         analyse += t.elapsed();
         let spec = WorkflowSpec {
-            workflow_id: format!("wf_{w:03}"),
+            workflow_id: workflow_id(w),
             description: None,
             cluster: None,
             jobs: scripts
@@ -152,7 +70,7 @@ fn shape(jobs: usize, per_workflow: usize, seed: u64) -> Shape {
         };
         let wf = Workflow::from_spec(
             spec,
-            PathBuf::from(format!("workflows/wf_{w:03}.yaml")),
+            PathBuf::from(format!("workflows/{}.yaml", workflow_id(w))),
             PathBuf::from("jobs"),
         );
         out.push((wf, analyses));

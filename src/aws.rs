@@ -1,8 +1,17 @@
 //! AWS clients configured the way the SDK's standard chain does it (profiles, `AWS_REGION`,
 //! `AWS_ENDPOINT_URL` and its per-service variants), plus `--profile/--region/--endpoint-url`.
 
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
 use anyhow::{Context, Result};
 use aws_config::{BehaviorVersion, Region};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
 
 /// The AWS flags every command that talks to AWS takes.
 #[derive(Clone, Debug, Default, clap::Args)]
@@ -25,6 +34,61 @@ pub struct Clients {
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub sfn: aws_sdk_sfn::Client,
     pub region: Option<String>,
+    /// Every request the three clients send, by operation.
+    pub api_calls: ApiCalls,
+}
+
+/// AWS requests sent, by `Service.Operation` (`S3.PutObject`, `DynamoDB.TransactWriteItems`):
+/// counted by an SDK interceptor on each client as a request goes on the wire, so a retried
+/// call counts once per attempt, like AWS bills it. Clones share the counts.
+#[derive(Clone, Debug, Default)]
+pub struct ApiCalls(Arc<Mutex<BTreeMap<String, usize>>>);
+
+impl ApiCalls {
+    /// The counts so far.
+    pub fn snapshot(&self) -> BTreeMap<String, usize> {
+        self.counts().clone()
+    }
+
+    /// The calls made since `before` (an earlier [`ApiCalls::snapshot`]).
+    pub fn since(&self, before: &BTreeMap<String, usize>) -> BTreeMap<String, usize> {
+        self.counts()
+            .iter()
+            .filter_map(|(op, n)| {
+                let n = n - before.get(op).copied().unwrap_or(0);
+                (n > 0).then(|| (op.clone(), n))
+            })
+            .collect()
+    }
+
+    fn counts(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, usize>> {
+        // A panic elsewhere while counting leaves the map consistent: keep counting.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The interceptor behind [`ApiCalls`]: reads the operation the SDK stores in the config bag.
+#[derive(Debug)]
+struct CountCalls(ApiCalls);
+
+impl Intercept for CountCalls {
+    fn name(&self) -> &'static str {
+        "rsqlmig::aws::CountCalls"
+    }
+
+    fn read_before_transmit(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let op = cfg.load::<Metadata>().map_or_else(
+            || "unknown".to_string(),
+            |m| format!("{}.{}", m.service(), m.name()),
+        );
+        *self.0.counts().entry(op).or_default() += 1;
+        Ok(())
+    }
 }
 
 /// Environment variables that move the S3 endpoint away from AWS's virtual-hosted names.
@@ -58,15 +122,24 @@ impl Clients {
             || S3_ENDPOINT_VARS
                 .iter()
                 .any(|v| std::env::var_os(v).is_some());
+        let api_calls = ApiCalls::default();
         // A custom endpoint (a local emulator) has no `bucket.host` DNS names.
         let s3_config = aws_sdk_s3::config::Builder::from(&config)
             .force_path_style(overridden)
+            .interceptor(CountCalls(api_calls.clone()))
+            .build();
+        let dynamodb_config = aws_sdk_dynamodb::config::Builder::from(&config)
+            .interceptor(CountCalls(api_calls.clone()))
+            .build();
+        let sfn_config = aws_sdk_sfn::config::Builder::from(&config)
+            .interceptor(CountCalls(api_calls.clone()))
             .build();
         Ok(Clients {
             s3: aws_sdk_s3::Client::from_conf(s3_config),
-            dynamodb: aws_sdk_dynamodb::Client::new(&config),
-            sfn: aws_sdk_sfn::Client::new(&config),
+            dynamodb: aws_sdk_dynamodb::Client::from_conf(dynamodb_config),
+            sfn: aws_sdk_sfn::Client::from_conf(sfn_config),
             region,
+            api_calls,
         })
     }
 }

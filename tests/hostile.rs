@@ -190,3 +190,27 @@ fn unreadable_inputs_and_unwritable_outputs() {
         "not a directory"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let tmp = tempfile::tempdir().unwrap();
+    // Thousands of findings: far more JSON than a pipe buffers.
+    std::fs::write(tmp.path().join("x.rsql"), ".LOGOFF\n".repeat(20_000)).unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("rsqlmig"))
+        .current_dir(tmp.path())
+        .args(["lint", "x.rsql", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap(); // then the pipe closes
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child.wait().unwrap();
+    assert!(head.starts_with(b"{"));
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -77,6 +77,10 @@ fn request(bucket: &str, workflows: Vec<Workflow>, scripts: &[(&str, &str)]) -> 
     }
 }
 
+fn calls(ops: &[(&str, usize)]) -> BTreeMap<String, usize> {
+    ops.iter().map(|(op, n)| (op.to_string(), *n)).collect()
+}
+
 fn setup(bucket: &str) -> (Moto, Clients) {
     let moto = Moto::start();
     let c = clients(&moto);
@@ -113,6 +117,17 @@ fn publish_writes_the_framework_shape_and_is_idempotent() {
         let first = publish(&c, &req).await.unwrap();
         assert_eq!(first.objects.uploaded, vec!["a.sh", "b.sh", "c.sh"]);
         assert_eq!(first.items.created, vec!["wf1"]);
+        // Every request, counted by the clients' interceptor: one listing of the prefix, one
+        // batch read, three uploads and the manifest, one transaction.
+        assert_eq!(
+            first.api_calls,
+            calls(&[
+                ("DynamoDB.BatchGetItem", 1),
+                ("DynamoDB.TransactWriteItems", 1),
+                ("S3.ListObjectsV2", 1),
+                ("S3.PutObject", 4),
+            ])
+        );
 
         // Read the item back with a plain client and check every attribute's type.
         let item = c
@@ -179,15 +194,10 @@ fn publish_writes_the_framework_shape_and_is_idempotent() {
         let again = publish(&c, &req).await.unwrap();
         assert!(again.objects.uploaded.is_empty());
         assert_eq!(again.items.unchanged, vec!["wf1"]);
-        assert!(
-            !again.api_calls.contains_key("PutObject"),
-            "{:?}",
-            again.api_calls
-        );
-        assert!(
-            !again.api_calls.contains_key("TransactWriteItems"),
-            "{:?}",
-            again.api_calls
+        // Read-only, and no read per script: the listing's ETags vouch for the objects.
+        assert_eq!(
+            again.api_calls,
+            calls(&[("DynamoDB.BatchGetItem", 1), ("S3.ListObjectsV2", 1)])
         );
         for ((name, _), stamp) in scripts.iter().zip(stamps) {
             let head =
@@ -219,7 +229,26 @@ fn publish_writes_the_framework_shape_and_is_idempotent() {
         let third = publish(&c, &changed).await.unwrap();
         assert_eq!(third.objects.uploaded, vec!["b.sh"]);
         assert_eq!(third.items.updated, vec!["wf1"]);
-        assert_eq!(third.api_calls.get("TransactWriteItems"), Some(&1));
+        assert_eq!(third.api_calls.get("DynamoDB.TransactWriteItems"), Some(&1));
+        assert_eq!(
+            third.api_calls.get("S3.PutObject"),
+            Some(&2),
+            "b.sh and the manifest"
+        );
+        // The digests are read first; the whole item only for the diff of the one that changed.
+        assert_eq!(third.api_calls.get("DynamoDB.BatchGetItem"), Some(&2));
+        let diff = third.workflows[0].diff.as_deref().unwrap();
+        let sha = rsqlmig::publish::item::sha256_hex;
+        assert!(
+            diff.lines()
+                .any(|l| l.starts_with('-') && l.contains(&sha(b"echo b\n"))),
+            "{diff}"
+        );
+        assert!(
+            diff.lines()
+                .any(|l| l.starts_with('+') && l.contains(&sha(b"echo B2\n"))),
+            "{diff}"
+        );
     })
     .unwrap();
 }
@@ -239,13 +268,89 @@ fn dry_run_writes_nothing_and_shows_the_item_diff() {
         assert_eq!(plan.items.created, vec!["wf2"]);
         let diff = plan.workflows[0].diff.as_deref().unwrap();
         assert!(diff.contains("+workflow_stages:"), "{diff}");
-        for op in ["PutObject", "TransactWriteItems", "PutItem", "DeleteObject"] {
-            assert!(!plan.api_calls.contains_key(op), "dry run called {op}");
-        }
+        assert_eq!(
+            plan.api_calls,
+            calls(&[("DynamoDB.BatchGetItem", 1), ("S3.ListObjectsV2", 1)]),
+            "a dry run only reads"
+        );
         let listed = c.s3.list_objects_v2().bucket("dry").send().await.unwrap();
         assert_eq!(listed.key_count(), Some(0));
         let scan = c.dynamodb.scan().table_name(CONFIG).send().await.unwrap();
         assert_eq!(scan.count(), 0);
+    })
+    .unwrap();
+}
+
+/// Writes `body` as a one-part multipart upload: its ETag is not the MD5 of the bytes.
+async fn multipart_put(c: &Clients, bucket: &str, key: &str, body: &str, sha256: Option<String>) {
+    use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
+    let upload = c
+        .s3
+        .create_multipart_upload()
+        .bucket(bucket)
+        .key(key)
+        .set_metadata(sha256.map(|s| std::collections::HashMap::from([("sha256".to_string(), s)])))
+        .send()
+        .await
+        .unwrap();
+    let id = upload.upload_id().unwrap();
+    let part =
+        c.s3.upload_part()
+            .bucket(bucket)
+            .key(key)
+            .upload_id(id)
+            .part_number(1)
+            .body(body.as_bytes().to_vec().into())
+            .send()
+            .await
+            .unwrap();
+    c.s3.complete_multipart_upload()
+        .bucket(bucket)
+        .key(key)
+        .upload_id(id)
+        .multipart_upload(
+            CompletedMultipartUpload::builder()
+                .parts(
+                    CompletedPart::builder()
+                        .part_number(1)
+                        .set_e_tag(part.e_tag().map(str::to_string))
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+}
+
+#[test]
+fn objects_whose_etag_is_no_md5_are_checked_by_their_hash_metadata() {
+    let (_moto, c) = setup("heads");
+    let req = request(
+        "heads",
+        vec![workflow("wf5", &["a.sh", "b.sh"])],
+        &[("a.sh", "echo a\n"), ("b.sh", "echo b\n")],
+    );
+    rsqlmig::aws::block_on(async {
+        publish(&c, &req).await.unwrap();
+        // The same bytes again, as multipart uploads (like SSE-KMS, an ETag that is no MD5):
+        // a.sh with rsqlmig's hash metadata, b.sh without.
+        let sha = rsqlmig::publish::item::sha256_hex(b"echo a\n");
+        multipart_put(&c, "heads", "rsql_scripts/a.sh", "echo a\n", Some(sha)).await;
+        multipart_put(&c, "heads", "rsql_scripts/b.sh", "echo b\n", None).await;
+        let again = publish(&c, &req).await.unwrap();
+        assert_eq!(again.objects.unchanged, vec!["a.sh"]);
+        assert_eq!(again.objects.uploaded, vec!["b.sh"]);
+        assert_eq!(again.items.unchanged, vec!["wf5"]);
+        assert_eq!(
+            again.api_calls,
+            calls(&[
+                ("DynamoDB.BatchGetItem", 1),
+                ("S3.HeadObject", 2),
+                ("S3.ListObjectsV2", 1),
+                ("S3.PutObject", 1),
+            ])
+        );
     })
     .unwrap();
 }

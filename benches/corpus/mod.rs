@@ -13,10 +13,12 @@ use std::path::Path;
 use words::*;
 
 /// What [`generate`] wrote.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Stats {
     pub files: usize,
     pub bytes: u64,
+    /// Each workflow folder's name and the file names of its scripts, in job order.
+    pub workflows: Vec<(String, Vec<String>)>,
 }
 
 /// SplitMix64: tiny and well distributed; no crate, so the corpus never drifts with a version.
@@ -88,6 +90,13 @@ mod words {
         ["${TGT_DB}", "${STG_DB}", "${WRK_DB}"], ["$NCR_TGT_SCHEMA", "$NCR_STG_SCHEMA", "$WRK"],
         ["%%STARDATADB%%", "%%DDSTG%%", "%%DDWRK%%"], ["&&ENV_LDR", "&&ENV_STG", "&&ENV_WRK"],
         ["EDW_PROD", "EDW_STAGING", "EDW_WORK"]];
+    /// What the catalog resolves the placeholders of [`DATABASES`] to.
+    #[allow(dead_code)]
+    pub const CATALOG_VARS: &[(&str, &str)] = &[("TGT_DB", "edw"), ("STG_DB", "edw_stg"),
+        ("WRK_DB", "edw_wrk"), ("NCR_TGT_SCHEMA", "edwhr"), ("NCR_STG_SCHEMA", "edwhr_staging"),
+        ("WRK", "edwhr_wrk"), ("STARDATADB", "cba_star"), ("DDSTG", "cba_stg"),
+        ("DDWRK", "cba_wrk"), ("ENV_LDR", "fsdm"), ("ENV_STG", "fsdm_stg"),
+        ("ENV_WRK", "fsdm_wrk")];
     /// What a wrapper does after a top-level heredoc.
     pub const RC_CHECK: &str = "RETURN_CD=$?
 if [ $RETURN_CD -ne 0 ]; then
@@ -490,11 +499,10 @@ pub fn generate(dir: &Path, scripts: usize, seed: u64) -> Stats {
             logon: rng.below(5),
             label: rng.pick(LABELS),
         };
-        let flow_dir = dir.join(format!(
-            "wf_{flow_no:04}_{}",
-            flow.subject.to_ascii_lowercase()
-        ));
+        let flow_name = format!("wf_{flow_no:04}_{}", flow.subject.to_ascii_lowercase());
+        let flow_dir = dir.join(&flow_name);
         fs::create_dir_all(&flow_dir).expect("create corpus directory");
+        let mut names = Vec::new();
         for _ in 0..rng.range(15, 25).min(scripts - stats.files) {
             let job = format!("{}_{}_{:05}", flow.subject, rng.pick(SUFFIXES), stats.files);
             let size = target_size(&mut rng);
@@ -503,11 +511,36 @@ pub fn generate(dir: &Path, scripts: usize, seed: u64) -> Stats {
                 60..=84 => ("sh", shell_script(&mut rng, &flow, &job, size, "bash")),
                 _ => ("ksh", shell_script(&mut rng, &flow, &job, size, "ksh")),
             };
-            let path = flow_dir.join(format!("{}.{ext}", job.to_ascii_lowercase()));
-            fs::write(&path, &text).expect("write corpus script");
+            let name = format!("{}.{ext}", job.to_ascii_lowercase());
+            fs::write(flow_dir.join(&name), &text).expect("write corpus script");
+            names.push(name);
             stats.files += 1;
             stats.bytes += text.len() as u64;
         }
+        stats.workflows.push((flow_name, names));
     }
     stats
+}
+
+/// Writes a catalog over the corpus to `dir`: `catalog.yaml` (the corpus's placeholders
+/// resolved) and one workflow per corpus folder whose jobs are the
+/// folder's scripts converted to framework jobs (`x.btq` becomes `x.sh`; shell scripts keep
+/// their names). The job scripts themselves are for the caller to put in `dir/jobs`.
+#[allow(dead_code)] // only the scale bench writes a catalog
+pub fn write_catalog(dir: &Path, stats: &Stats) {
+    fs::create_dir_all(dir.join("workflows")).expect("create catalog directory");
+    let mut settings = String::from("# Generated over the benchmark corpus.\nvars:\n");
+    for (var, value) in CATALOG_VARS {
+        let _ = writeln!(settings, "  {var}: {value}");
+    }
+    fs::write(dir.join("catalog.yaml"), settings).expect("write catalog.yaml");
+    for (flow, scripts) in &stats.workflows {
+        let mut yaml = format!("workflow_id: {flow}\njobs:\n");
+        for script in scripts {
+            let job = script.strip_suffix(".btq").map_or_else(|| script.clone(), |stem| format!("{stem}.sh"));
+            let _ = writeln!(yaml, "  - script: {job}");
+        }
+        fs::write(dir.join("workflows").join(format!("{flow}.yaml")), yaml)
+            .expect("write workflow");
+    }
 }

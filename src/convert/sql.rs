@@ -51,64 +51,86 @@ impl RequestConversion {
 pub fn convert_request(text: &str, in_transaction: &mut bool) -> RequestConversion {
     let mut current = text.to_string();
     let mut diagnostics = Vec::new();
+    let mut shape = None;
     for pass in 0..MAX_PASSES {
-        let tokens = tokenize(current.as_bytes(), Mode::BteqSql);
-        let mut findings = Findings::default();
-        for (range, _) in split_statements(&tokens) {
-            let stmt = Statement::new(&current, &tokens[range]);
-            if !stmt.is_empty() {
-                sql_rules::check_statement(&stmt, &mut findings);
-            }
-        }
+        let (mut findings, found_shape) = survey(&current, true);
         if pass == 0 {
-            diagnostics = findings.diagnostics;
+            diagnostics = std::mem::take(&mut findings.diagnostics);
         }
         if findings.edits.is_empty() {
+            shape = Some(found_shape);
             break;
         }
         // Run again on the result: an edit may have been skipped for overlapping another, and one
         // rule's output may be another rule's input (a CAST that names a Teradata type).
         current = apply_edits(&current, &mut findings.edits).0;
     }
-    let (text, atomic) = keep_atomic(current, in_transaction);
+    let shape = shape.unwrap_or_else(|| survey(&current, false).1);
+    let atomic = shape.needs_transaction(in_transaction);
+    if atomic && !shape.terminated {
+        current.push(';');
+    }
     RequestConversion {
-        text,
+        text: current,
         diagnostics,
         atomic,
     }
 }
 
-/// Wraps a request of several statements in `BEGIN; … COMMIT;` unless a transaction is open,
-/// and tracks `BT`/`ET` (and their Redshift spellings) across requests.
-fn keep_atomic(text: String, in_transaction: &mut bool) -> (String, bool) {
+/// The statements of a request, as far as keeping it atomic goes.
+#[derive(Default)]
+struct RequestShape {
+    statements: usize,
+    /// A statement other than a query.
+    writes: bool,
+    /// The first statement opens a transaction (`BT`, `BEGIN`).
+    opens_first: bool,
+    /// Whether the last transaction statement opens (true) or ends (false) one.
+    last_transaction: Option<bool>,
+    /// The last statement ends with `;`.
+    terminated: bool,
+}
+
+impl RequestShape {
+    /// Whether the request must be wrapped in `BEGIN; … COMMIT;` to stay atomic: several
+    /// statements that change data, outside a transaction. Updates `in_transaction` for the
+    /// next request.
+    fn needs_transaction(&self, in_transaction: &mut bool) -> bool {
+        if let Some(open) = self.last_transaction {
+            *in_transaction = open;
+        }
+        // Reads need no transaction: only a request that changes data must stay all-or-nothing.
+        self.statements >= 2 && self.writes && !self.opens_first && !*in_transaction
+    }
+}
+
+/// Tokenizes one request, runs the rules on each statement when `check` is set, and describes
+/// the request's statements.
+fn survey(text: &str, check: bool) -> (Findings, RequestShape) {
     let tokens = tokenize(text.as_bytes(), Mode::BteqSql);
-    let parts = split_statements(&tokens);
-    let mut statements = 0;
-    let mut writes = false;
-    let mut opened_here = false;
-    for (range, _) in &parts {
-        let stmt = Statement::new(&text, &tokens[range.clone()]);
+    let mut findings = Findings::default();
+    let mut shape = RequestShape {
+        terminated: true,
+        ..RequestShape::default()
+    };
+    for (range, semi) in split_statements(&tokens) {
+        shape.terminated = semi.is_some();
+        let stmt = Statement::new(text, &tokens[range]);
         if stmt.is_empty() {
             continue;
         }
-        statements += 1;
-        writes |= !matches!(stmt.kind, Kind::Select | Kind::With);
+        if check {
+            sql_rules::check_statement(&stmt, &mut findings);
+        }
+        shape.statements += 1;
+        shape.writes |= !matches!(stmt.kind, Kind::Select | Kind::With);
         if stmt.kind == Kind::Transaction {
-            if stmt.is_any(0, &["BT", "BEGIN"]) {
-                *in_transaction = true;
-                opened_here |= statements == 1;
-            } else {
-                *in_transaction = false;
-            }
+            let opens = stmt.is_any(0, &["BT", "BEGIN"]);
+            shape.opens_first |= opens && shape.statements == 1;
+            shape.last_transaction = Some(opens);
         }
     }
-    // Reads need no transaction: only a request that changes data must stay all-or-nothing.
-    if statements < 2 || !writes || opened_here || *in_transaction {
-        return (text, false);
-    }
-    let terminated = parts.last().is_none_or(|(_, semi)| semi.is_some());
-    let text = if terminated { text } else { format!("{text};") };
-    (text, true)
+    (findings, shape)
 }
 
 /// The spans of `diagnostics` moved from request-relative to absolute positions.

@@ -120,14 +120,22 @@ fn lint_unfiltered(text: &str, info: &FileInfo) -> Report {
                 heredocs: &[],
                 unterminated: None,
                 lines: &[],
+                verbatim_bodies: &[],
             };
             crate::rules::lint::check_file(&file, &mut sink);
         }
         FileKind::Shell => {
             let (heredocs, unterminated) = heredocs(text);
-            for h in heredocs.iter().filter(|h| sh::is_rsql_command(&h.command)) {
-                let view = View::heredoc(text, h);
-                lint_script(&view, info, Some((h, text)), &mut sink);
+            let mut verbatim_bodies: Vec<Option<Script>> =
+                std::iter::repeat_with(|| None).take(heredocs.len()).collect();
+            for (k, h) in heredocs.iter().enumerate() {
+                if sh::is_rsql_command(&h.command) {
+                    let view = View::heredoc(text, h);
+                    let script = lint_script(&view, info, Some((h, text)), &mut sink);
+                    if view.is_verbatim() {
+                        verbatim_bodies[k] = Some(script);
+                    }
+                }
             }
             let from = unterminated.as_ref().map(|(_, opener)| {
                 let end = opener.end as usize;
@@ -140,6 +148,7 @@ fn lint_unfiltered(text: &str, info: &FileInfo) -> Report {
                 heredocs: &heredocs,
                 unterminated: unterminated.as_ref(),
                 lines: &lines,
+                verbatim_bodies: &verbatim_bodies,
             };
             crate::rules::lint::check_file(&file, &mut sink);
         }
@@ -177,15 +186,16 @@ fn heredocs(text: &str) -> (Vec<Heredoc>, Option<(String, Span)>) {
     }
 }
 
-/// Runs the script rules on one RSQL text and moves their findings into file coordinates.
-fn lint_script(view: &View, info: &FileInfo, heredoc: Option<(&Heredoc, &str)>, out: &mut Sink) {
+/// Runs the script rules on one RSQL text and moves their findings into file coordinates;
+/// returns the parsed text.
+fn lint_script(
+    view: &View,
+    info: &FileInfo,
+    heredoc: Option<(&Heredoc, &str)>,
+    out: &mut Sink,
+) -> Script {
     let script = Script::parse(&view.text, Dialect::Rsql);
-    let unit = ScriptUnit {
-        src: &view.text,
-        script: &script,
-        file: info,
-        heredoc,
-    };
+    let unit = ScriptUnit::new(&view.text, &script, info, heredoc);
     let mut sink = Sink::default();
     crate::rules::lint::check_script(&unit, &mut sink);
     acknowledge_markers(&unit, &mut sink.diagnostics);
@@ -196,6 +206,7 @@ fn lint_script(view: &View, info: &FileInfo, heredoc: Option<(&Heredoc, &str)>, 
     );
     out.secrets
         .extend(sink.secrets.into_iter().map(|s| view.span_to_file(s)));
+    script
 }
 
 /// A `-- rsqlmig: CODE message` marker (what `convert` writes before text it flags) right

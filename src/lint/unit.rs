@@ -58,12 +58,22 @@ impl View {
         }
     }
 
+    /// Whether the text is the file's bytes unchanged.
+    pub fn is_verbatim(&self) -> bool {
+        self.map.is_none()
+    }
+
     /// The body of `heredoc` in `src` as the command receives it.
     pub fn heredoc(src: &str, heredoc: &Heredoc) -> View {
         let raw = heredoc.body.text(src).as_bytes();
         let base = heredoc.body.start as usize;
         let unquoted = !heredoc.quoted;
-        let changes = heredoc.strip_tabs || (unquoted && raw.contains(&b'\\'));
+        // The shell removes a backslash only before `$`, a backtick, a backslash or a newline.
+        let changes = heredoc.strip_tabs
+            || (unquoted
+                && raw
+                    .windows(2)
+                    .any(|w| w[0] == b'\\' && matches!(w[1], b'$' | b'`' | b'\\' | b'\n')));
         if !changes {
             return View {
                 text: heredoc.body.text(src).to_string(),
@@ -208,6 +218,8 @@ pub struct ScriptUnit<'a> {
     pub file: &'a FileInfo,
     /// The heredoc this script is the body of, and the shell text holding it.
     pub heredoc: Option<(&'a Heredoc, &'a str)>,
+    /// Every meta-command, in order: most rules walk them, so they are read once.
+    metas: Vec<Meta<'a>>,
 }
 
 /// The whole file: its text, and for shell scripts its heredocs and shell lines.
@@ -219,6 +231,9 @@ pub struct FileUnit<'a> {
     pub unterminated: Option<&'a (String, Span)>,
     /// Shell lines outside heredoc bodies (empty for a plain RSQL file).
     pub lines: &'a [ShellLine],
+    /// By heredoc index, the parse of a body RSQL receives exactly as written (the shell
+    /// changes nothing in it), so the heredoc rules need not parse it again.
+    pub verbatim_bodies: &'a [Option<Script>],
 }
 
 /// An RSQL meta-command (`\if :ERROR <> 0`) as the rules read it.
@@ -236,40 +251,33 @@ pub struct Meta<'s> {
 }
 
 impl<'a> ScriptUnit<'a> {
+    pub fn new(
+        src: &'a str,
+        script: &'a Script,
+        file: &'a FileInfo,
+        heredoc: Option<(&'a Heredoc, &'a str)>,
+    ) -> ScriptUnit<'a> {
+        let metas = (0..script.instructions.len())
+            .filter_map(|i| read_meta(src, script, i))
+            .collect();
+        ScriptUnit {
+            src,
+            script,
+            file,
+            heredoc,
+            metas,
+        }
+    }
+
     /// The meta-command at instruction `index`, if it is one.
-    pub fn meta(&self, index: usize) -> Option<Meta<'a>> {
-        let instr = self.script.instructions.get(index)?;
-        if instr.kind != InstructionKind::MetaCommand {
-            return None;
-        }
-        let src = self.src;
-        let name_tok = self
-            .script
-            .significant(instr)
-            .find(|t| t.kind == TokenKind::Word)?;
-        // `\if`: the word must follow the backslash directly.
-        if name_tok.span.start != instr.span.start + 1 {
-            return None;
-        }
-        let text = instr.span.text(src);
-        let end = instr.span.start as usize + text.trim_end().len();
-        let after = name_tok.span.end as usize;
-        let raw = &src[after.min(end)..end];
-        let lead = raw.len() - raw.trim_start().len();
-        Some(Meta {
-            index,
-            name: name_tok.span.text(src).to_ascii_lowercase(),
-            span: Span::new(instr.span.start as usize, end),
-            args: raw.trim(),
-            args_span: Span::new(after + lead, end),
-        })
+    pub fn meta(&self, index: usize) -> Option<&Meta<'a>> {
+        let k = self.metas.binary_search_by_key(&index, |m| m.index).ok()?;
+        Some(&self.metas[k])
     }
 
     /// Every meta-command, in order.
-    pub fn metas(&self) -> Vec<Meta<'a>> {
-        (0..self.script.instructions.len())
-            .filter_map(|i| self.meta(i))
-            .collect()
+    pub fn metas(&self) -> &[Meta<'a>] {
+        &self.metas
     }
 
     /// The instruction's span without trailing blanks and line breaks.
@@ -288,6 +296,33 @@ impl<'a> ScriptUnit<'a> {
             InstructionKind::Sql | InstructionKind::MetaCommand | InstructionKind::DotCommand
         )
     }
+}
+
+/// The meta-command at instruction `index` of `script`, if it is one.
+fn read_meta<'a>(src: &'a str, script: &Script, index: usize) -> Option<Meta<'a>> {
+    let instr = script.instructions.get(index)?;
+    if instr.kind != InstructionKind::MetaCommand {
+        return None;
+    }
+    let name_tok = script
+        .significant(instr)
+        .find(|t| t.kind == TokenKind::Word)?;
+    // `\if`: the word must follow the backslash directly.
+    if name_tok.span.start != instr.span.start + 1 {
+        return None;
+    }
+    let text = instr.span.text(src);
+    let end = instr.span.start as usize + text.trim_end().len();
+    let after = name_tok.span.end as usize;
+    let raw = &src[after.min(end)..end];
+    let lead = raw.len() - raw.trim_start().len();
+    Some(Meta {
+        index,
+        name: name_tok.span.text(src).to_ascii_lowercase(),
+        span: Span::new(instr.span.start as usize, end),
+        args: raw.trim(),
+        args_span: Span::new(after + lead, end),
+    })
 }
 
 /// The first word of `args` (a label, an exit code).
@@ -312,6 +347,18 @@ mod tests {
         assert_eq!(edit.replacement, "\\x");
         let edit = view.edit_to_file(&Edit::replace(Span::new(3, 5), "\\\\"));
         assert_eq!(edit.replacement, "\\\\\\");
+    }
+
+    #[test]
+    fn backslashes_the_shell_keeps_leave_the_view_verbatim() {
+        let src = "rsql <<EOF\n\\if :ERROR <> 0\n  \\exit 1\n\\endif\nEOF\n";
+        let h = &find_heredocs(src.as_bytes()).unwrap()[0];
+        let view = View::heredoc(src, h);
+        assert!(view.is_verbatim());
+        assert_eq!(view.text, h.body.text(src));
+        let src = "rsql <<EOF\n\\echo \\$HOME\nEOF\n";
+        let h = &find_heredocs(src.as_bytes()).unwrap()[0];
+        assert!(!View::heredoc(src, h).is_verbatim());
     }
 
     #[test]

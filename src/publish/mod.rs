@@ -9,7 +9,7 @@ pub mod bootstrap;
 pub mod item;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -27,6 +27,9 @@ const BATCH_GET_LIMIT: usize = 100;
 /// Writes per TransactWriteItems call (the call takes 100; 25 keeps each transaction small and
 /// matches the classic batch-write limit).
 const WRITE_CHUNK: usize = 25;
+/// Scripts per page of the prefix listing publish reads at most (a page is 1,000 objects): past
+/// that, HeadObject per script is cheaper.
+const SCRIPTS_PER_LIST_PAGE: usize = 4;
 /// Attempts for keys a batch read leaves unprocessed.
 const MAX_ATTEMPTS: u32 = 8;
 /// Test hook for the CLI: milliseconds to wait between reading the state and writing.
@@ -85,26 +88,9 @@ pub struct Report {
     pub workflows: Vec<WorkflowReport>,
     /// Workflows another publish changed between our read and our write.
     pub conflicts: Vec<String>,
-    /// AWS API calls made, by operation.
+    /// AWS requests sent through the clients while publishing, by `Service.Operation`
+    /// ([`crate::aws::ApiCalls`]; requests of a concurrent use of the same clients count too).
     pub api_calls: BTreeMap<String, usize>,
-}
-
-#[derive(Clone, Default)]
-struct Calls(Arc<Mutex<BTreeMap<String, usize>>>);
-
-impl Calls {
-    fn count(&self, op: &str) {
-        *self
-            .0
-            .lock()
-            .expect("counter lock")
-            .entry(op.to_string())
-            .or_default() += 1;
-    }
-
-    fn snapshot(&self) -> BTreeMap<String, usize> {
-        self.0.lock().expect("counter lock").clone()
-    }
 }
 
 struct Planned {
@@ -118,7 +104,7 @@ struct Planned {
 
 /// Publishes `req`; with `dry_run` only reads and reports the plan.
 pub async fn publish(clients: &Clients, req: &Request) -> Result<Report> {
-    let calls = Calls::default();
+    let calls_before = clients.api_calls.snapshot();
     let mut report = Report {
         dry_run: req.dry_run,
         ..Report::default()
@@ -133,7 +119,7 @@ pub async fn publish(clients: &Clients, req: &Request) -> Result<Report> {
         .collect();
 
     // 1. Read: which objects differ, what items exist.
-    let stored = stored_hashes(clients, req, &hashes, &calls).await?;
+    let stored = stored_hashes(clients, req, &hashes).await?;
     let to_upload: Vec<&ScriptHash> = hashes
         .iter()
         .filter(|h| stored.get(&h.name).and_then(|s| s.as_deref()) != Some(h.sha256.as_str()))
@@ -148,24 +134,47 @@ pub async fn publish(clients: &Clients, req: &Request) -> Result<Report> {
         .iter()
         .map(|w| w.workflow_id.clone())
         .collect();
-    let existing = read_items(clients, &req.config_table, &ids, &calls).await?;
+    // The items' digests first (a small read); whole items only where the digest differs, for
+    // the diff.
+    let stored_digests = read_items(
+        clients,
+        &req.config_table,
+        &ids,
+        Some(&[attr::WORKFLOW_ID, attr::DIGEST]),
+    )
+    .await?;
+    let fresh: Vec<(Vec<ScriptHash>, String, Option<String>)> = req
+        .workflows
+        .iter()
+        .map(|workflow| {
+            let own: Vec<ScriptHash> = hashes
+                .iter()
+                .filter(|h| workflow.jobs.iter().any(|j| j.script == h.name))
+                .cloned()
+                .collect();
+            let digest = item::workflow_digest(workflow, &own);
+            let previous = stored_digests.get(&workflow.workflow_id).map(|o| {
+                o.get(attr::DIGEST)
+                    .and_then(|v| v.as_s().ok())
+                    .cloned()
+                    .unwrap_or_default()
+            });
+            (own, digest, previous)
+        })
+        .collect();
+    let stale: Vec<String> = req
+        .workflows
+        .iter()
+        .zip(&fresh)
+        .filter(|(_, (_, digest, previous))| previous.as_ref().is_some_and(|p| p != digest))
+        .map(|(w, _)| w.workflow_id.clone())
+        .collect();
+    let existing = read_items(clients, &req.config_table, &stale, None).await?;
     let published_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let mut planned = Vec::new();
-    for workflow in &req.workflows {
-        let own: Vec<ScriptHash> = hashes
-            .iter()
-            .filter(|h| workflow.jobs.iter().any(|j| j.script == h.name))
-            .cloned()
-            .collect();
-        let digest = item::workflow_digest(workflow, &own);
+    for (workflow, (own, digest, previous)) in req.workflows.iter().zip(fresh) {
         let new_item = item::to_item(workflow, &own, &req.catalog, &digest, &published_at);
         let old = existing.get(&workflow.workflow_id);
-        let previous = old.map(|o| {
-            o.get(attr::DIGEST)
-                .and_then(|v| v.as_s().ok())
-                .cloned()
-                .unwrap_or_default()
-        });
         let status = match &previous {
             Some(d) if *d == digest => "unchanged",
             Some(_) => "updated",
@@ -197,7 +206,7 @@ pub async fn publish(clients: &Clients, req: &Request) -> Result<Report> {
         }
     }
     let prune = if req.prune {
-        plan_prune(clients, req, &ids, &calls).await?
+        plan_prune(clients, req, &ids).await?
     } else {
         Prune::default()
     };
@@ -212,7 +221,7 @@ pub async fn publish(clients: &Clients, req: &Request) -> Result<Report> {
         }
         report.items.deleted = prune.items;
         report.objects.deleted = prune.objects;
-        report.api_calls = calls.snapshot();
+        report.api_calls = clients.api_calls.since(&calls_before);
         return Ok(report);
     }
     if let Some(pause) = req.pause_before_write {
@@ -220,10 +229,10 @@ pub async fn publish(clients: &Clients, req: &Request) -> Result<Report> {
     }
 
     // 2. Scripts first, so no item ever names a missing script.
-    report.objects.uploaded = upload(clients, req, &to_upload, &calls).await?;
+    report.objects.uploaded = upload(clients, req, &to_upload).await?;
 
     // 3. Items, conditional on what was read.
-    let written = write_items(clients, &req.config_table, &planned, &calls, &mut report).await?;
+    let written = write_items(clients, &req.config_table, &planned, &mut report).await?;
     for p in planned
         .iter()
         .filter(|p| written.contains(&p.workflow.workflow_id))
@@ -232,30 +241,23 @@ pub async fn publish(clients: &Clients, req: &Request) -> Result<Report> {
             Some(_) => report.items.updated.push(p.workflow.workflow_id.clone()),
             None => report.items.created.push(p.workflow.workflow_id.clone()),
         }
-        write_manifest(clients, req, &p.workflow, &p.digest, &hashes, &calls).await?;
+        write_manifest(clients, req, &p.workflow, &p.digest, &hashes).await?;
     }
 
     // 4. Prune what this catalog published before and no longer has.
     if req.prune {
-        report.items.deleted = delete_items(
-            clients,
-            &req.config_table,
-            &req.catalog,
-            &prune.items,
-            &calls,
-        )
-        .await?;
+        report.items.deleted =
+            delete_items(clients, &req.config_table, &req.catalog, &prune.items).await?;
         report.objects.deleted = delete_objects(
             clients,
             &req.bucket,
             &req.key_prefix,
             &prune.objects,
             &prune.manifests,
-            &calls,
         )
         .await?;
     }
-    report.api_calls = calls.snapshot();
+    report.api_calls = clients.api_calls.since(&calls_before);
     Ok(report)
 }
 
@@ -267,23 +269,39 @@ fn manifest_prefix(key_prefix: &str, catalog: &str) -> String {
     format!("{key_prefix}_rsqlmig/{catalog}/")
 }
 
-/// The SHA-256 stored with each script object (`None`: no object, or no hash).
+/// The SHA-256 of what each script's object holds (`None`: no object, or no hash).
+///
+/// One listing of the prefix (a call per 1,000 objects) says which objects exist and gives their
+/// ETags; an object whose ETag is the MD5 of the script's bytes (any single-part upload without
+/// SSE-KMS or SSE-C) holds exactly those bytes. Only the other objects are read with HeadObject
+/// for the `sha256` metadata rsqlmig stores, 8 at a time.
 async fn stored_hashes(
     clients: &Clients,
     req: &Request,
     hashes: &[ScriptHash],
-    calls: &Calls,
 ) -> Result<HashMap<String, Option<String>>> {
+    let listing = list_objects(clients, req, hashes.len().div_ceil(SCRIPTS_PER_LIST_PAGE)).await?;
+    let mut out = HashMap::new();
+    let mut unknown = Vec::new();
+    for h in hashes {
+        match listing.etags.get(&object_key(req, &h.name)) {
+            Some(etag) if etag.trim_matches('"') == md5_hex(&req.scripts[&h.name]) => {
+                out.insert(h.name.clone(), Some(h.sha256.clone()));
+            }
+            None if listing.complete => {
+                out.insert(h.name.clone(), None);
+            }
+            _ => unknown.push(h),
+        }
+    }
     let semaphore = Arc::new(tokio::sync::Semaphore::new(UPLOAD_CONCURRENCY));
     let mut tasks = tokio::task::JoinSet::new();
-    for h in hashes {
+    for h in unknown {
         let s3 = clients.s3.clone();
         let (bucket, key, name) = (req.bucket.clone(), object_key(req, &h.name), h.name.clone());
         let permit = semaphore.clone();
-        let calls = calls.clone();
         tasks.spawn(async move {
             let _permit = permit.acquire_owned().await;
-            calls.count("HeadObject");
             match s3.head_object().bucket(&bucket).key(&key).send().await {
                 Ok(out) => Ok((
                     name,
@@ -296,7 +314,6 @@ async fn stored_hashes(
             }
         });
     }
-    let mut out = HashMap::new();
     while let Some(joined) = tasks.join_next().await {
         let (name, hash) = joined.context("a read task failed")??;
         out.insert(name, hash);
@@ -304,11 +321,67 @@ async fn stored_hashes(
     Ok(out)
 }
 
+/// The objects directly under the key prefix, by key.
+#[derive(Default)]
+struct Listing {
+    etags: HashMap<String, String>,
+    /// Every object was listed: a key not in `etags` has no object.
+    complete: bool,
+}
+
+/// Lists the key prefix (`/` as delimiter: the manifests' folder is not descended into), at most
+/// `max_pages` pages, so that a prefix shared with many other objects costs no more calls than
+/// reading a few scripts' heads would. A listing the caller may not make (no `s3:ListBucket`)
+/// is an empty, incomplete one: every script is then read with HeadObject.
+async fn list_objects(clients: &Clients, req: &Request, max_pages: usize) -> Result<Listing> {
+    let mut listing = Listing::default();
+    let mut token = None;
+    for _ in 0..max_pages.max(1) {
+        let resp = match clients
+            .s3
+            .list_objects_v2()
+            .bucket(&req.bucket)
+            .prefix(&req.key_prefix)
+            .delimiter("/")
+            .set_continuation_token(token)
+            .send()
+            .await
+        {
+            Ok(resp) => resp,
+            Err(e) if e.as_service_error().is_some() => return Ok(Listing::default()),
+            Err(e) => bail!(
+                "listing s3://{}/{}: {}",
+                req.bucket,
+                req.key_prefix,
+                describe(&e)
+            ),
+        };
+        for object in resp.contents() {
+            if let (Some(key), Some(etag)) = (object.key(), object.e_tag()) {
+                listing.etags.insert(key.to_string(), etag.to_string());
+            }
+        }
+        token = resp.next_continuation_token().map(str::to_string);
+        if token.is_none() {
+            listing.complete = true;
+            break;
+        }
+    }
+    Ok(listing)
+}
+
+fn md5_hex(bytes: &[u8]) -> String {
+    use md5::Digest;
+    md5::Md5::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 async fn upload(
     clients: &Clients,
     req: &Request,
     to_upload: &[&ScriptHash],
-    calls: &Calls,
 ) -> Result<Vec<String>> {
     let bar = (crate::cli::stderr_is_terminal() && to_upload.len() > 1)
         .then(|| crate::render::progress_bar(to_upload.len() as u64, "uploading"));
@@ -324,10 +397,8 @@ async fn upload(
         );
         let body = req.scripts[&h.name].clone();
         let permit = semaphore.clone();
-        let calls = calls.clone();
         tasks.spawn(async move {
             let _permit = permit.acquire_owned().await;
-            calls.count("PutObject");
             s3.put_object()
                 .bucket(&bucket)
                 .key(&key)
@@ -355,12 +426,12 @@ async fn upload(
 }
 
 /// The current items of `ids` (consistent reads, 100 keys per call, unprocessed keys retried
-/// with backoff).
+/// with backoff), with only `attributes` when given.
 async fn read_items(
     clients: &Clients,
     table: &str,
     ids: &[String],
-    calls: &Calls,
+    attributes: Option<&[&str]>,
 ) -> Result<HashMap<String, HashMap<String, AttributeValue>>> {
     let mut out = HashMap::new();
     for chunk in ids.chunks(BATCH_GET_LIMIT) {
@@ -376,11 +447,17 @@ async fn read_items(
             if attempt > MAX_ATTEMPTS {
                 bail!("{table}: reads still unprocessed after {MAX_ATTEMPTS} attempts");
             }
-            calls.count("BatchGetItem");
-            let request = KeysAndAttributes::builder()
+            let mut request = KeysAndAttributes::builder()
                 .set_keys(Some(keys.clone()))
-                .consistent_read(true)
-                .build()?;
+                .consistent_read(true);
+            if let Some(attributes) = attributes {
+                let names: Vec<String> = (0..attributes.len()).map(|i| format!("#a{i}")).collect();
+                request = request.projection_expression(names.join(", "));
+                for (name, attribute) in names.into_iter().zip(attributes) {
+                    request = request.expression_attribute_names(name, *attribute);
+                }
+            }
+            let request = request.build()?;
             let resp = clients
                 .dynamodb
                 .batch_get_item()
@@ -421,7 +498,6 @@ async fn write_items(
     clients: &Clients,
     table: &str,
     planned: &[Planned],
-    calls: &Calls,
     report: &mut Report,
 ) -> Result<BTreeSet<String>> {
     let mut written = BTreeSet::new();
@@ -444,7 +520,6 @@ async fn write_items(
                 Ok(TransactWriteItem::builder().put(put.build()?).build())
             })
             .collect::<Result<_>>()?;
-        calls.count("TransactWriteItems");
         match clients
             .dynamodb
             .transact_write_items()
@@ -498,7 +573,6 @@ async fn write_manifest(
     workflow: &Workflow,
     digest: &str,
     hashes: &[ScriptHash],
-    calls: &Calls,
 ) -> Result<()> {
     let scripts = hashes
         .iter()
@@ -517,7 +591,6 @@ async fn write_manifest(
         manifest_prefix(&req.key_prefix, &req.catalog),
         workflow.workflow_id
     );
-    calls.count("PutObject");
     clients
         .s3
         .put_object()
@@ -547,16 +620,10 @@ struct Prune {
 
 /// What this catalog published before and no longer has: its items (by `rsqlmig_catalog`) for
 /// workflows not in the catalog, and the scripts its manifests list that no workflow uses now.
-async fn plan_prune(
-    clients: &Clients,
-    req: &Request,
-    ids: &[String],
-    calls: &Calls,
-) -> Result<Prune> {
+async fn plan_prune(clients: &Clients, req: &Request, ids: &[String]) -> Result<Prune> {
     let mut prune = Prune::default();
     let mut start_key = None;
     loop {
-        calls.count("Scan");
         let resp = clients
             .dynamodb
             .scan()
@@ -584,7 +651,6 @@ async fn plan_prune(
     let mut listed = Vec::new();
     let mut token = None;
     loop {
-        calls.count("ListObjectsV2");
         let resp = clients
             .s3
             .list_objects_v2()
@@ -606,7 +672,6 @@ async fn plan_prune(
     }
     let mut old_scripts = BTreeSet::new();
     for key in &listed {
-        calls.count("GetObject");
         let body = clients
             .s3
             .get_object()
@@ -640,7 +705,6 @@ async fn delete_items(
     table: &str,
     catalog: &str,
     ids: &[String],
-    calls: &Calls,
 ) -> Result<Vec<String>> {
     for chunk in ids.chunks(WRITE_CHUNK) {
         let items: Vec<TransactWriteItem> = chunk
@@ -655,7 +719,6 @@ async fn delete_items(
                 Ok(TransactWriteItem::builder().delete(delete).build())
             })
             .collect::<Result<_>>()?;
-        calls.count("TransactWriteItems");
         clients
             .dynamodb
             .transact_write_items()
@@ -673,7 +736,6 @@ async fn delete_objects(
     key_prefix: &str,
     scripts: &[String],
     manifests: &[String],
-    calls: &Calls,
 ) -> Result<Vec<String>> {
     let keys: Vec<String> = scripts
         .iter()
@@ -681,7 +743,6 @@ async fn delete_objects(
         .chain(manifests.iter().cloned())
         .collect();
     for key in &keys {
-        calls.count("DeleteObject");
         clients
             .s3
             .delete_object()

@@ -47,6 +47,20 @@ pub struct Statement<'a> {
     pub kind: Kind,
     /// Index of the first token after any `LOCKING … FOR …` prefixes.
     pub body: usize,
+    /// The statement's words hashed into 512 bits (see [`word_bit`]): most rules look for a
+    /// keyword most statements lack, and skip the statement on one bit test.
+    words: [u64; 8],
+}
+
+/// The bit of `word` (case-insensitive) in [`Statement::words`]: FNV-1a of its upper-cased
+/// bytes, folded to 9 bits.
+fn word_bit(word: &[u8]) -> (usize, u64) {
+    let mut hash: u32 = 0x811c_9dc5;
+    for &b in word {
+        hash = (hash ^ u32::from(b.to_ascii_uppercase())).wrapping_mul(0x0100_0193);
+    }
+    let bit = ((hash >> 23) ^ (hash >> 7)) & 0x1ff;
+    ((bit >> 6) as usize, 1 << (bit & 63))
 }
 
 /// Operand-ending tokens: what can stand just before a binary operator.
@@ -90,6 +104,11 @@ impl<'a> Statement<'a> {
                 _ => depth.push(open.len() as u32),
             }
         }
+        let mut words = [0u64; 8];
+        for t in toks.iter().filter(|t| t.kind == TokenKind::Word) {
+            let (word, bit) = word_bit(t.span.text(src).as_bytes());
+            words[word] |= bit;
+        }
         let mut stmt = Statement {
             src,
             toks,
@@ -97,6 +116,7 @@ impl<'a> Statement<'a> {
             depth,
             kind: Kind::Other,
             body: 0,
+            words,
         };
         stmt.body = stmt.skip_locking(0);
         stmt.kind = stmt.kind_at(stmt.body);
@@ -134,10 +154,32 @@ impl<'a> Statement<'a> {
     }
 
     /// Whether token `i` is the word `kw` (case-insensitive).
+    /// The hottest test of the rewrite rules: it compares lengths before it looks at any text.
+    #[inline]
     pub fn is(&self, i: usize, kw: &str) -> bool {
         self.toks.get(i).is_some_and(|t| {
-            t.kind == TokenKind::Word && t.span.text(self.src).eq_ignore_ascii_case(kw)
+            let (start, end) = (t.span.start as usize, t.span.end as usize);
+            end - start == kw.len()
+                && t.kind == TokenKind::Word
+                && self.src.as_bytes()[start..end].eq_ignore_ascii_case(kw.as_bytes())
         })
+    }
+
+    /// Whether the statement may hold the word `kw`: false means it does not.
+    pub fn may_have(&self, kw: &str) -> bool {
+        let (word, bit) = word_bit(kw.as_bytes());
+        self.words[word] & bit != 0
+    }
+
+    /// Whether the statement may hold any of `kws`: false means it holds none.
+    pub fn may_have_any(&self, kws: &[&str]) -> bool {
+        kws.iter().any(|kw| self.may_have(kw))
+    }
+
+    /// The indices of the word `kw` (case-insensitive), in order.
+    pub fn each<'s>(&'s self, kw: &'s str) -> impl Iterator<Item = usize> + 's {
+        let len = if self.may_have(kw) { self.len() } else { 0 };
+        (0..len).filter(move |&i| self.is(i, kw))
     }
 
     /// Whether the words from `i` on are `kws`.
@@ -431,6 +473,36 @@ mod tests {
         );
         assert_eq!(stmt("(SELECT 1) UNION (SELECT 2)").kind, Kind::Select);
         assert_eq!(stmt("BT").kind, Kind::Transaction);
+    }
+
+    #[test]
+    fn words_match_keywords_in_any_case_and_nothing_else() {
+        let long = "x".repeat(200);
+        let src = format!("sel Select 'SEL' \"SEL\" SELECTED é {long}");
+        let s = stmt(&src);
+        assert!(s.is(0, "SEL") && s.is(1, "SELECT") && s.is(0, "sel"));
+        assert!(!s.is(0, "SELECT") && !s.is(1, "SEL") && !s.is(4, "SELECT"));
+        // Strings and quoted identifiers are never keywords.
+        assert!(!s.is(2, "SEL") && !s.is(3, "SEL"));
+        assert!(s.is(5, "é") && !s.is(5, "É"));
+        assert!(s.is(6, &long.to_uppercase()) && !s.is(6, &"x".repeat(199)));
+        assert!(!s.is(7, "SEL"));
+    }
+
+    #[test]
+    fn word_sets_never_miss_a_word() {
+        let s = stmt("sel Zeroifnull(a) FROM t WHERE x lt 1 AND 'QUALIFY' = \"SAMPLE\"");
+        for kw in ["SEL", "ZEROIFNULL", "zeroIfNull", "FROM", "LT", "T", "A"] {
+            assert!(s.may_have(kw), "{kw}");
+        }
+        assert_eq!(s.each("lt").collect::<Vec<_>>(), vec![9]);
+        assert_eq!(s.each("X").count(), 1);
+        // Strings and quoted identifiers are not words; absent words are (almost always) known
+        // to be absent, and `each` finds nothing either way.
+        assert_eq!(s.each("QUALIFY").count(), 0);
+        assert_eq!(s.each("SAMPLE").count(), 0);
+        let absent = ["MERGE", "LOCKING", "CAST", "FORMAT", "SESSION", "OREPLACE", "STRTOK"];
+        assert!(absent.iter().filter(|kw| s.may_have(kw)).count() <= 2);
     }
 
     #[test]

@@ -436,8 +436,10 @@ impl<'a> Scanner<'a> {
     fn read_bodies(&mut self) -> Result<(), ShellError> {
         let src = self.src;
         let mut resume = self.pos;
+        // Every body starts a line, even when the heredoc before it ended at `EOF)`.
+        let mut next_body = self.pos;
         for p in std::mem::take(&mut self.pending) {
-            let body_start = resume;
+            let body_start = next_body;
             let mut line = body_start;
             loop {
                 if line >= src.len() {
@@ -455,9 +457,10 @@ impl<'a> Scanner<'a> {
                 if let Some(rest) = text[indent..].strip_prefix(&p.delimiter[..])
                     && (rest.is_empty() || rest.first() == p.closer.as_ref())
                 {
+                    next_body = (end + 1).min(src.len());
                     // After `EOF)` the scan goes on with the `)`.
                     resume = if rest.is_empty() {
-                        (end + 1).min(src.len())
+                        next_body
                     } else {
                         line + indent + p.delimiter.len()
                     };
@@ -984,6 +987,18 @@ mod tests {
             ..bteq()
         }
         .check(src, &all[1]);
+    }
+
+    #[test]
+    fn a_body_after_an_eof_paren_terminator_starts_on_the_next_line() {
+        // Found by fuzzing: the second body began at the `)` of `A)`, inside the first
+        // heredoc's terminator line.
+        let src = "x=$(cat <<A <<B\nA)\nbody\nB\n)\n";
+        let all = found(src);
+        assert_eq!(all.len(), 2);
+        assert_eq!(&src[all[0].terminator.range()], "A)");
+        assert_eq!(&src[all[1].body.range()], "body\n");
+        assert_eq!(&src[all[1].terminator.range()], "B");
     }
 
     #[test]

@@ -74,8 +74,8 @@ pub fn check(unit: &ScriptUnit, out: &mut Sink) {
     if metas.is_empty() {
         return;
     }
-    goto_targets(&metas, out);
-    blocks(&metas, out);
+    goto_targets(metas, out);
+    blocks(metas, out);
     let targets: HashSet<String> = metas
         .iter()
         .filter(|m| m.name == "goto")

@@ -69,10 +69,10 @@ pub fn check(unit: &ScriptUnit, out: &mut Sink) {
     unchecked(unit, out);
     for m in unit.metas() {
         if m.name == "if" || m.name == "elseif" || m.name == "elif" {
-            let toks = condition_tokens(unit, &m);
+            let toks = condition_tokens(unit, m);
             errorcode_number(unit, &toks, out);
             if is_error_condition(unit.src, &toks) {
-                error_branch(unit, &m, out);
+                error_branch(unit, m, out);
             }
         }
     }
@@ -148,7 +148,7 @@ fn checked_after(unit: &ScriptUnit, i: usize) -> bool {
         };
         match m.name.as_str() {
             "if" | "elseif" | "elif" => {
-                return condition_tokens(unit, &m).iter().any(|t| {
+                return condition_tokens(unit, m).iter().any(|t| {
                     variable_name(unit.src, t)
                         .is_some_and(|v| STATUS_VARIABLES.contains(&v.as_str()))
                 });

@@ -76,12 +76,19 @@ pub fn check(unit: &FileUnit, out: &mut Sink) {
     if let Some((delimiter, opener)) = unit.unterminated {
         unterminated(unit.src, delimiter, *opener, out);
     }
-    for h in unit
-        .heredocs
-        .iter()
-        .filter(|h| !h.quoted && is_rsql_command(&h.command))
-    {
-        Body::new(unit.src, h, unit.file.framework).check(out);
+    for (k, h) in unit.heredocs.iter().enumerate() {
+        if h.quoted || !is_rsql_command(&h.command) {
+            continue;
+        }
+        let parsed;
+        let script = match unit.verbatim_bodies.get(k) {
+            Some(Some(script)) => script,
+            _ => {
+                parsed = Script::parse(h.body.text(unit.src), Dialect::Rsql);
+                &parsed
+            }
+        };
+        Body::new(unit.src, h, script, unit.file.framework).check(out);
     }
 }
 
@@ -89,7 +96,7 @@ pub fn check(unit: &FileUnit, out: &mut Sink) {
 struct Body<'a> {
     raw: &'a str,
     base: usize,
-    script: Script,
+    script: &'a Script,
     /// Spans (relative to `raw`) of comments: the shell expands there too, but RSQL ignores
     /// what it finds.
     comments: Vec<Span>,
@@ -97,9 +104,9 @@ struct Body<'a> {
 }
 
 impl<'a> Body<'a> {
-    fn new(src: &'a str, h: &Heredoc, framework: bool) -> Body<'a> {
+    /// `script` is the parse of the body as written.
+    fn new(src: &'a str, h: &Heredoc, script: &'a Script, framework: bool) -> Body<'a> {
         let raw = h.body.text(src);
-        let script = Script::parse(raw, Dialect::Rsql);
         let comments = script
             .tokens
             .iter()

@@ -49,7 +49,7 @@ pub fn is_literal(value: &str) -> bool {
 }
 
 pub fn check_script(unit: &ScriptUnit, out: &mut Sink) {
-    for m in unit.metas().into_iter().filter(|m| m.name == "logon") {
+    for m in unit.metas().iter().filter(|m| m.name == "logon") {
         let base = m.args_span.start as usize;
         let words = word_spans(m.args);
         let conninfo = words.iter().any(|w| w.text(m.args).contains('='));

@@ -160,6 +160,9 @@ fn starts_statement(s: &Statement, i: usize) -> bool {
 }
 
 fn abbreviations(s: &Statement, out: &mut Findings) {
+    if !s.may_have_any(&["SEL", "INS", "UPD", "DEL"]) {
+        return;
+    }
     for i in 0..s.len() {
         let full = if s.is(i, "SEL") && !(i > 0 && s.kind_of(i - 1) == Some(TokenKind::Dot)) {
             "SELECT"
@@ -214,18 +217,24 @@ fn infix_word(s: &Statement, i: usize, word: &str) -> bool {
     s.is(i, word) && s.after_operand(i) && starts_operand(s, i + 1)
 }
 
+/// Teradata's comparison words and their operators.
+const COMPARISON_OPERATORS: [(&str, &str); 6] = [
+    ("LT", "<"),
+    ("LE", "<="),
+    ("GT", ">"),
+    ("GE", ">="),
+    ("EQ", "="),
+    ("NE", "<>"),
+];
+
 fn comparison_words(s: &Statement, out: &mut Findings) {
+    if !COMPARISON_OPERATORS.iter().any(|(word, _)| s.may_have(word)) {
+        return;
+    }
     for i in 0..s.len() {
-        let op = [
-            ("LT", "<"),
-            ("LE", "<="),
-            ("GT", ">"),
-            ("GE", ">="),
-            ("EQ", "="),
-            ("NE", "<>"),
-        ]
-        .into_iter()
-        .find(|(w, _)| infix_word(s, i, w));
+        let op = COMPARISON_OPERATORS
+            .into_iter()
+            .find(|(w, _)| infix_word(s, i, w));
         if let Some((_, op)) = op {
             out.replace(s.span(i), op);
         }
@@ -233,7 +242,7 @@ fn comparison_words(s: &Statement, out: &mut Findings) {
 }
 
 fn mod_operator(s: &Statement, out: &mut Findings) {
-    for i in 0..s.len() {
+    for i in s.each("MOD") {
         if infix_word(s, i, "MOD") && !s.is_call(i) {
             out.replace(s.span(i), "%");
         }

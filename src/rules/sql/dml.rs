@@ -1243,10 +1243,8 @@ fn outer_item(s: &Statement, first: usize, last: usize) -> Option<(String, Strin
 }
 
 fn qualify(s: &Statement, out: &mut Findings) {
-    for q in 0..s.len() {
-        if s.is(q, "QUALIFY") && q > 0 {
-            qualify_at(s, q, out);
-        }
+    for q in s.each("QUALIFY").filter(|&q| q > 0) {
+        qualify_at(s, q, out);
     }
 }
 
@@ -1523,6 +1521,9 @@ fn expr_start(s: &Statement, end: usize) -> usize {
 }
 
 fn like_any(s: &Statement, out: &mut Findings) {
+    if !s.may_have_any(&["ANY", "SOME", "ALL"]) {
+        return;
+    }
     let mut done = 0usize;
     for q in 2..s.len() {
         if !(s.is_any(q, &["ANY", "SOME", "ALL"]) && s.kind_of(q + 1) == Some(TokenKind::LParen)) {

@@ -455,10 +455,7 @@ fn quote_string(v: &str) -> String {
 
 /// Renames the one-argument call `name(x)` to `new(x<extra>)`.
 fn rename_one_arg(s: &Statement, out: &mut Findings, name: &str, new: &str, extra: &str) {
-    for i in 0..s.len() {
-        if !s.is(i, name) {
-            continue;
-        }
+    for i in s.each(name) {
         let Some(start) = call_start(s, i) else {
             continue;
         };
@@ -486,8 +483,8 @@ fn index_strpos(s: &Statement, out: &mut Findings) {
         s.kind,
         Kind::Create | Kind::Replace | Kind::Alter | Kind::Collect | Kind::Drop
     );
-    for i in 0..s.len() {
-        if !s.is(i, "INDEX") || (ddl && s.depth[i] == 0) {
+    for i in s.each("INDEX") {
+        if ddl && s.depth[i] == 0 {
             continue;
         }
         let Some(start) = call_start(s, i) else {
@@ -507,6 +504,9 @@ fn character_length(s: &Statement, out: &mut Findings) {
 }
 
 fn oreplace(s: &Statement, out: &mut Findings) {
+    if !s.may_have_any(&["OREPLACE", "OTRANSLATE"]) {
+        return;
+    }
     for i in 0..s.len() {
         let (new, arity) = if s.is(i, "OREPLACE") {
             ("REPLACE", 2..=3)
@@ -530,10 +530,7 @@ fn oreplace(s: &Statement, out: &mut Findings) {
 }
 
 fn strtok(s: &Statement, out: &mut Findings) {
-    for i in 0..s.len() {
-        if !s.is(i, "STRTOK") {
-            continue;
-        }
+    for i in s.each("STRTOK") {
         let Some(start) = call_start(s, i) else {
             continue;
         };
@@ -564,12 +561,12 @@ empty tokens, SPLIT_PART splits on the whole string and counts empty fields; che
 // ---------------------------------------------------------------------------------------------
 
 fn date_value(s: &Statement, out: &mut Findings) {
-    if !(0..s.len()).any(|i| s.is(i, "DATE")) {
+    if s.each("DATE").next().is_none() {
         return;
     }
     let opens = enclosing_opens(s);
-    for i in 0..s.len() {
-        if s.is(i, "DATE") && is_date_value(s, i, &opens) {
+    for i in s.each("DATE") {
+        if is_date_value(s, i, &opens) {
             out.replace(s.span(i), cased(s.text(i), "CURRENT_DATE"));
         }
     }
@@ -606,6 +603,9 @@ fn is_date_value(s: &Statement, i: usize, opens: &[Option<usize>]) -> bool {
 }
 
 fn current_timestamp(s: &Statement, out: &mut Findings) {
+    if !s.may_have_any(&["CURRENT_TIME", "CURRENT_TIMESTAMP"]) {
+        return;
+    }
     for i in 0..s.len() {
         if after_dot(s, i) {
             continue;
@@ -687,10 +687,7 @@ session runs in UTC (the Redshift default): check the session time zone and the 
 }
 
 fn add_months(s: &Statement, out: &mut Findings) {
-    for i in 0..s.len() {
-        if !s.is(i, "ADD_MONTHS") {
-            continue;
-        }
+    for i in s.each("ADD_MONTHS") {
         let Some(start) = call_start(s, i) else {
             continue;
         };
@@ -929,8 +926,8 @@ fn redshift_type(s: &Statement, start: usize, end: usize) -> Option<String> {
 }
 
 fn cast_format(s: &Statement, out: &mut Findings) {
-    for i in 0..s.len() {
-        if !s.is(i, "CAST") || call_start(s, i) != Some(i) {
+    for i in s.each("CAST") {
+        if call_start(s, i) != Some(i) {
             continue;
         }
         let open = i + 1;
@@ -1499,7 +1496,64 @@ case-insensitive collation"
 // TD062, TD063
 // ---------------------------------------------------------------------------------------------
 
+/// Teradata-only functions, and what to write instead.
+const TERADATA_ONLY: &[(&[&str], &str)] = &[
+    (
+        &["HASHROW", "HASHBUCKET", "HASHAMP", "HASHBAKAMP"],
+        "Teradata row-hash and AMP functions expose its data distribution and have no \
+Redshift form: drop the logic, or use MD5() or FNV_HASH() where only a fingerprint is needed",
+    ),
+    (
+        &["CSUM"],
+        "CSUM is a Teradata cumulative sum: rewrite as SUM(x) OVER (ORDER BY ... ROWS \
+UNBOUNDED PRECEDING), partitioned by the GROUP BY columns",
+    ),
+    (
+        &["MSUM"],
+        "MSUM is a Teradata moving sum: rewrite as SUM(x) OVER (ORDER BY ... ROWS n-1 \
+PRECEDING)",
+    ),
+    (
+        &["MAVG"],
+        "MAVG is a Teradata moving average: rewrite as AVG(x) OVER (ORDER BY ... ROWS \
+n-1 PRECEDING)",
+    ),
+    (
+        &["MDIFF"],
+        "MDIFF is a Teradata moving difference: rewrite as x - LAG(x, n) OVER (ORDER BY \
+...)",
+    ),
+    (
+        &["MLINREG"],
+        "MLINREG is a Teradata moving linear regression with no Redshift form: compute \
+it with window aggregates",
+    ),
+    (
+        &["QUANTILE"],
+        "QUANTILE has no Redshift form: rewrite with NTILE(n) OVER (ORDER BY x) - 1 and \
+check ties",
+    ),
+    (
+        &["RANK"],
+        "RANK(x DESC) is Teradata's old form: rewrite as RANK() OVER (ORDER BY x DESC), \
+partitioned by the GROUP BY columns",
+    ),
+    (
+        &["TD_NORMALIZE_OVERLAP"],
+        "TD_NORMALIZE_OVERLAP has no Redshift form: merge overlapping periods with LAG() \
+and a running SUM() OVER (...)",
+    ),
+    (
+        &["TD_UNPIVOT"],
+        "TD_UNPIVOT has no Redshift form: rewrite with UNPIVOT in the FROM clause or \
+UNION ALL",
+    ),
+];
+
 fn teradata_only(s: &Statement, out: &mut Findings) {
+    if !s.may_have("RESET") && !TERADATA_ONLY.iter().any(|(names, _)| s.may_have_any(names)) {
+        return;
+    }
     for i in 0..s.len() {
         if s.is_seq(i, &["RESET", "WHEN"]) {
             out.report(
@@ -1514,51 +1568,14 @@ SUM(CASE WHEN ... THEN 1 ELSE 0 END) OVER (...) and add it to PARTITION BY",
         let Some(start) = call_start(s, i) else {
             continue;
         };
-        let close = s.partner(i + 1).unwrap_or(i + 1);
-        let name = s.text(i).to_ascii_uppercase();
-        let message = match name.as_str() {
-            "HASHROW" | "HASHBUCKET" | "HASHAMP" | "HASHBAKAMP" => {
-                "Teradata row-hash and AMP functions expose its data distribution and have no \
-Redshift form: drop the logic, or use MD5() or FNV_HASH() where only a fingerprint is needed"
-            }
-            "CSUM" => {
-                "CSUM is a Teradata cumulative sum: rewrite as SUM(x) OVER (ORDER BY ... ROWS \
-UNBOUNDED PRECEDING), partitioned by the GROUP BY columns"
-            }
-            "MSUM" => {
-                "MSUM is a Teradata moving sum: rewrite as SUM(x) OVER (ORDER BY ... ROWS n-1 \
-PRECEDING)"
-            }
-            "MAVG" => {
-                "MAVG is a Teradata moving average: rewrite as AVG(x) OVER (ORDER BY ... ROWS \
-n-1 PRECEDING)"
-            }
-            "MDIFF" => {
-                "MDIFF is a Teradata moving difference: rewrite as x - LAG(x, n) OVER (ORDER BY \
-...)"
-            }
-            "MLINREG" => {
-                "MLINREG is a Teradata moving linear regression with no Redshift form: compute \
-it with window aggregates"
-            }
-            "QUANTILE" => {
-                "QUANTILE has no Redshift form: rewrite with NTILE(n) OVER (ORDER BY x) - 1 and \
-check ties"
-            }
-            "RANK" if close > i + 2 => {
-                "RANK(x DESC) is Teradata's old form: rewrite as RANK() OVER (ORDER BY x DESC), \
-partitioned by the GROUP BY columns"
-            }
-            "TD_NORMALIZE_OVERLAP" => {
-                "TD_NORMALIZE_OVERLAP has no Redshift form: merge overlapping periods with LAG() \
-and a running SUM() OVER (...)"
-            }
-            "TD_UNPIVOT" => {
-                "TD_UNPIVOT has no Redshift form: rewrite with UNPIVOT in the FROM clause or \
-UNION ALL"
-            }
-            _ => continue,
+        let Some(&(_, message)) = TERADATA_ONLY.iter().find(|(names, _)| s.is_any(i, names)) else {
+            continue;
         };
+        let close = s.partner(i + 1).unwrap_or(i + 1);
+        // `RANK()` is the window function; only `RANK(x DESC)` is Teradata's.
+        if s.is(i, "RANK") && close <= i + 2 {
+            continue;
+        }
         out.report(
             &TERADATA_ONLY_FUNCTIONS,
             Severity::Error,
@@ -1569,10 +1586,7 @@ UNION ALL"
 }
 
 fn translate_using(s: &Statement, out: &mut Findings) {
-    for i in 0..s.len() {
-        if !s.is(i, "TRANSLATE") {
-            continue;
-        }
+    for i in s.each("TRANSLATE") {
         let Some(start) = call_start(s, i) else {
             continue;
         };

@@ -27,6 +27,9 @@ pub const CHECKS: &[SqlCheck] = &[SqlCheck {
 }];
 
 fn locking(s: &Statement, out: &mut Findings) {
+    if !s.may_have_any(&["LOCKING", "LOCK"]) {
+        return;
+    }
     let mut i = 0;
     while i < s.len() {
         let end = if s.is_any(i, &["LOCKING", "LOCK"]) {

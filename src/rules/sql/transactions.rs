@@ -142,13 +142,13 @@ fn query_band(s: &Statement, out: &mut Findings) {
 }
 
 fn select_session(s: &Statement, out: &mut Findings) {
-    for i in 1..s.len() {
+    for i in s.each("SESSION").filter(|&i| i > 0) {
         let in_list =
             s.is_any(i - 1, &["SELECT", "SEL"]) || s.kind_of(i - 1) == Some(TokenKind::Comma);
         let ends_item = i + 1 == s.len()
             || s.kind_of(i + 1) == Some(TokenKind::Comma)
             || s.is_any(i + 1, &["FROM", "AS"]);
-        if s.is(i, "SESSION") && in_list && ends_item {
+        if in_list && ends_item {
             out.replace(s.span(i), "pg_backend_pid()");
         }
     }
