@@ -30,4 +30,11 @@ fi
 export RSQLMIG_SARIF_SCHEMA="$PWD/$SARIF_SCHEMA_DIR/sarif-2.1.0-rtm.5.json"
 export RSQLMIG_PYTHON="$PWD/.venv/bin/python"
 
+# `rsqlmig graph --format dot` is rendered with Graphviz when `dot` is there (tests/cli_graph.rs):
+# Debian's package, where the machine lets us install it; otherwise that check says it skipped.
+if ! command -v dot >/dev/null && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+  timeout 300 apt-get install -y --no-install-recommends graphviz >/dev/null 2>&1 \
+    || echo "graphviz not installed: the DOT rendering check will be skipped"
+fi
+
 cargo test --locked

@@ -1,6 +1,7 @@
 //! rsqlmig: migrate Teradata BTEQ jobs to Amazon Redshift RSQL.
 
 pub mod analysis;
+pub mod atomic;
 pub mod aws;
 pub mod catalog;
 pub mod cli;

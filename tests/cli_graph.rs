@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use assert_cmd::assert::Assert;
 use predicates::prelude::*;
+use predicates::str::contains;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -16,10 +18,43 @@ fn rsqlmig(dir: &Path) -> Command {
     cmd
 }
 
+/// `rsqlmig graph ARGS...` run in `dir`.
+fn graph(dir: &Path, args: &[&str]) -> Assert {
+    rsqlmig(dir).arg("graph").args(args).assert()
+}
+
+/// `rsqlmig graph catalog --workflow blog_test_workflow --format FORMAT` in the repository.
+fn blog_workflow_as(format: &str) -> Assert {
+    rsqlmig(&repo())
+        .args(["graph", "catalog", "--workflow", "blog_test_workflow"])
+        .args(["--format", format])
+        .assert()
+}
+
+/// `rsqlmig catalog init --from FROM --workflow WORKFLOW --catalog cat` run in `dir`.
+fn catalog_init(dir: &Path, from: &str, workflow: &str) -> Assert {
+    rsqlmig(dir)
+        .args(["catalog", "init", "--from", from, "--workflow", workflow])
+        .args(["--catalog", "cat"])
+        .assert()
+}
+
+/// The stdout of a command that must succeed.
+fn success_stdout(assert: Assert) -> Vec<u8> {
+    assert.success().get_output().stdout.clone()
+}
+
 fn write(dir: &Path, name: &str, text: &str) {
     let path = dir.join(name);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
+}
+
+/// Writes a framework job script for each (name, sql).
+fn write_jobs(dir: &Path, jobs: &[(&str, &str)]) {
+    for (name, sql) in jobs {
+        write(dir, name, &job(sql));
+    }
 }
 
 /// A framework job script running `sql`.
@@ -31,29 +66,20 @@ fn job(sql: &str) -> String {
 
 #[test]
 fn example_catalog_compiles_the_blog_workflow_stages() {
-    rsqlmig(&repo())
-        .args(["graph", "catalog/", "--workflow", "blog_test_workflow"])
-        .assert()
+    graph(&repo(), &["catalog/", "--workflow", "blog_test_workflow"])
         .success()
-        .stdout(predicate::str::contains(
+        .stdout(contains(
             "  stages (compiled):\n    1. sequential: rsql_blog_script_1.sh, rsql_blog_script_2.sh\n    2. parallel: rsql_blog_script_3.sh, rsql_blog_script_4.sh, rsql_blog_script_5.sh, rsql_blog_script_6.sh\n",
         ))
-        .stdout(predicate::str::contains(
+        .stdout(contains(
             "    rsql_blog_script_2.sh\n      after: rsql_blog_script_1.sh (schema rsql_blog)\n      writes: rsql_blog.blog_table\n",
         ))
-        .stdout(predicate::str::contains("info GR008"));
+        .stdout(contains("info GR008"));
 }
 
 #[test]
 fn example_catalog_passes_check_with_every_workflow() {
-    let out = rsqlmig(&repo())
-        .args(["graph", "--check"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = String::from_utf8(success_stdout(graph(&repo(), &["--check"]))).unwrap();
     assert!(text.contains("workflow blog_test_workflow"), "{text}");
     assert!(text.contains("workflow fixtures_migration"), "{text}");
     assert!(text.contains(": 0 error(s)"), "{text}");
@@ -61,20 +87,7 @@ fn example_catalog_passes_check_with_every_workflow() {
 
 #[test]
 fn json_has_the_documented_shape() {
-    let out = rsqlmig(&repo())
-        .args([
-            "graph",
-            "catalog",
-            "--workflow",
-            "blog_test_workflow",
-            "--format",
-            "json",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = success_stdout(blog_workflow_as("json"));
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     let workflows = v["workflows"].as_array().unwrap();
     assert_eq!(workflows.len(), 1);
@@ -103,24 +116,28 @@ fn json_has_the_documented_shape() {
     assert!(d["line"].as_u64().unwrap() > 0 && d["column"].as_u64().unwrap() > 0);
 }
 
+/// The workflow `w` of jobs a.sh, b.sh and c.sh, in which a.sh declares it depends on `dep`.
+fn write_workflow_w(dir: &Path, dep: &str) {
+    write(
+        dir,
+        "cat/workflows/w.yaml",
+        &format!(
+            "workflow_id: w\njobs:\n  - script: a.sh\n    depends_on: [{dep}]\n  - script: b.sh\n  - script: c.sh\n"
+        ),
+    );
+}
+
 /// A catalog whose workflow has a dependency cycle through a declaration.
 fn cyclic_catalog() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
-    write(
+    write_jobs(
         tmp.path(),
-        "cat/jobs/a.sh",
-        &job("INSERT INTO s.t SELECT 1;"),
+        &[
+            ("cat/jobs/a.sh", "INSERT INTO s.t SELECT 1;"),
+            ("cat/jobs/b.sh", "INSERT INTO s.u SELECT * FROM s.t;"),
+        ],
     );
-    write(
-        tmp.path(),
-        "cat/jobs/b.sh",
-        &job("INSERT INTO s.u SELECT * FROM s.t;"),
-    );
-    write(
-        tmp.path(),
-        "cat/workflows/w.yaml",
-        "workflow_id: w\njobs:\n  - script: a.sh\n    depends_on: [b.sh]\n  - script: b.sh\n  - script: c.sh\n",
-    );
+    write_workflow_w(tmp.path(), "b.sh");
     tmp
 }
 
@@ -128,39 +145,27 @@ fn cyclic_catalog() -> tempfile::TempDir {
 fn check_exits_1_on_errors_and_0_without_check() {
     let tmp = cyclic_catalog();
     // The contradiction makes the declared order win: a warning, not a cycle.
-    rsqlmig(tmp.path())
-        .args(["graph", "cat", "--check"])
-        .assert()
+    graph(tmp.path(), &["cat", "--check"])
         .code(1)
-        .stdout(predicate::str::contains(
+        .stdout(contains(
             "cat/workflows/w.yaml:4:18: warning GR007: a.sh declares it depends on b.sh",
         ))
-        .stdout(predicate::str::contains(
+        .stdout(contains(
             "cat/workflows/w.yaml:6:13: error GR002: job script cat/jobs/c.sh does not exist",
         ));
-    rsqlmig(tmp.path())
-        .args(["graph", "cat"])
-        .assert()
-        .success();
+    graph(tmp.path(), &["cat"]).success();
     // A real cycle: the error names every job and table.
-    write(
+    write_jobs(
         tmp.path(),
-        "cat/jobs/c.sh",
-        &job("INSERT INTO s.v SELECT * FROM s.u;"),
+        &[("cat/jobs/c.sh", "INSERT INTO s.v SELECT * FROM s.u;")],
     );
-    write(
-        tmp.path(),
-        "cat/workflows/w.yaml",
-        "workflow_id: w\njobs:\n  - script: a.sh\n    depends_on: [c.sh]\n  - script: b.sh\n  - script: c.sh\n",
-    );
-    rsqlmig(tmp.path())
-        .args(["graph", "cat", "--check"])
-        .assert()
+    write_workflow_w(tmp.path(), "c.sh");
+    graph(tmp.path(), &["cat", "--check"])
         .code(1)
-        .stdout(predicate::str::contains(
+        .stdout(contains(
             "error GR001: dependency cycle: a.sh -[table s.t]-> b.sh -[table s.u]-> c.sh -[declared]-> a.sh",
         ))
-        .stdout(predicate::str::contains("stages: none"));
+        .stdout(contains("stages: none"));
 }
 
 #[test]
@@ -176,106 +181,61 @@ fn broken_catalog_exits_2_with_file_and_line() {
         "cat/workflows/w.yaml",
         "workflow_id: w\njobs:\n  - script: [a\n",
     );
-    rsqlmig(tmp.path())
-        .args(["graph", "cat"])
-        .assert()
+    graph(tmp.path(), &["cat"])
         .code(2)
-        .stderr(predicate::str::contains(
+        .stderr(contains(
             "cat/catalog.yaml:3:3: aws: unknown field `regoin`",
         ))
-        .stderr(predicate::str::contains("cat/workflows/w.yaml:"))
-        .stderr(predicate::str::contains("2 error(s)"));
-    rsqlmig(tmp.path())
-        .args(["graph", "nowhere"])
-        .assert()
+        .stderr(contains("cat/workflows/w.yaml:"))
+        .stderr(contains("2 error(s)"));
+    graph(tmp.path(), &["nowhere"])
         .code(2)
-        .stderr(predicate::str::contains("not a catalog"));
-    rsqlmig(&repo())
-        .args(["graph", "--workflow", "no_such_workflow"])
-        .assert()
+        .stderr(contains("not a catalog"));
+    graph(&repo(), &["--workflow", "no_such_workflow"])
         .code(2)
-        .stderr(predicate::str::contains("no workflow \"no_such_workflow\""));
+        .stderr(contains("no workflow \"no_such_workflow\""));
 }
 
 #[test]
 fn dot_and_mermaid_draw_labelled_edges() {
-    let out = rsqlmig(&repo())
-        .args(["graph", "catalog", "--format", "dot"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = success_stdout(graph(&repo(), &["catalog", "--format", "dot"]));
     let dot = String::from_utf8(out).unwrap();
     assert!(dot.starts_with("digraph rsqlmig {"), "{dot}");
     assert!(dot.contains("[label=\"rsql_blog.blog_table\"]"), "{dot}");
     let graphviz = std::process::Command::new("dot").arg("-V").output();
     if graphviz.is_ok_and(|o| o.status.success()) {
-        let svg = Command::new("dot")
-            .arg("-Tsvg")
-            .write_stdin(dot)
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
+        let svg = success_stdout(Command::new("dot").arg("-Tsvg").write_stdin(dot).assert());
         assert!(String::from_utf8_lossy(&svg).contains("<svg"));
     } else {
         eprintln!("Graphviz `dot` is not installed: rendering not checked");
     }
-    rsqlmig(&repo())
-        .args([
-            "graph",
-            "catalog",
-            "--workflow",
-            "blog_test_workflow",
-            "--format",
-            "mermaid",
-        ])
-        .assert()
+    blog_workflow_as("mermaid")
         .success()
         .stdout(predicate::str::starts_with("flowchart LR\n"))
-        .stdout(predicate::str::contains(
-            "w0_j0 -->|\"schema rsql_blog\"| w0_j1",
-        ));
+        .stdout(contains("w0_j0 -->|\"schema rsql_blog\"| w0_j1"));
 }
 
 #[test]
 fn catalog_init_round_trip() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    write(
+    write_jobs(
         d,
-        "fw/01_schema.sh",
-        &job("CREATE SCHEMA IF NOT EXISTS mart;"),
-    );
-    write(
-        d,
-        "fw/02_table.sh",
-        &job("CREATE TABLE mart.sales (a int);"),
-    );
-    write(
-        d,
-        "fw/sub/03_load.sh",
-        &job("INSERT INTO mart.sales SELECT * FROM stg.pos;"),
+        &[
+            ("fw/01_schema.sh", "CREATE SCHEMA IF NOT EXISTS mart;"),
+            ("fw/02_table.sh", "CREATE TABLE mart.sales (a int);"),
+            (
+                "fw/sub/03_load.sh",
+                "INSERT INTO mart.sales SELECT * FROM stg.pos;",
+            ),
+        ],
     );
     write(d, "fw/04_report.rsql", "SELECT * FROM mart.sales;\n");
     write(d, "fw/notes.txt", "not a job\n");
-    rsqlmig(d)
-        .args([
-            "catalog",
-            "init",
-            "--from",
-            "fw",
-            "--workflow",
-            "nightly",
-            "--catalog",
-            "cat",
-        ])
-        .assert()
+    catalog_init(d, "fw", "nightly")
         .success()
-        .stdout(predicate::str::contains("created cat/catalog.yaml"))
-        .stdout(predicate::str::contains(
+        .stdout(contains("created cat/catalog.yaml"))
+        .stdout(contains(
             "wrote cat/workflows/nightly.yaml: 4 job(s), 4 derived dependencies",
         ));
     let yaml = std::fs::read_to_string(d.join("cat/workflows/nightly.yaml")).unwrap();
@@ -290,59 +250,22 @@ fn catalog_init_round_trip() {
         job("INSERT INTO mart.sales SELECT * FROM stg.pos;")
     );
     assert!(!d.join("cat/jobs/notes.txt").exists());
-    rsqlmig(d)
-        .args(["graph", "cat", "--check"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(
-            "1. sequential: 01_schema.sh, 02_table.sh, 03_load.sh, 04_report.rsql\n",
-        ));
+    graph(d, &["cat", "--check"]).success().stdout(contains(
+        "1. sequential: 01_schema.sh, 02_table.sh, 03_load.sh, 04_report.rsql\n",
+    ));
     // An existing workflow is never overwritten.
-    rsqlmig(d)
-        .args([
-            "catalog",
-            "init",
-            "--from",
-            "fw",
-            "--workflow",
-            "nightly",
-            "--catalog",
-            "cat",
-        ])
-        .assert()
+    catalog_init(d, "fw", "nightly")
         .code(2)
-        .stderr(predicate::str::contains("already exists"));
+        .stderr(contains("already exists"));
     // Identical scripts may be shared by a second workflow; a different one of the same name
     // is refused before anything is written.
-    rsqlmig(d)
-        .args([
-            "catalog",
-            "init",
-            "--from",
-            "fw",
-            "--workflow",
-            "again",
-            "--catalog",
-            "cat",
-        ])
-        .assert()
+    catalog_init(d, "fw", "again")
         .success()
-        .stdout(predicate::str::contains("copied 0 job script(s)"));
+        .stdout(contains("copied 0 job script(s)"));
     write(d, "fw/04_report.rsql", "SELECT 2;\n");
-    rsqlmig(d)
-        .args([
-            "catalog",
-            "init",
-            "--from",
-            "fw",
-            "--workflow",
-            "third",
-            "--catalog",
-            "cat",
-        ])
-        .assert()
+    catalog_init(d, "fw", "third")
         .code(2)
-        .stderr(predicate::str::contains("04_report.rsql"));
+        .stderr(contains("04_report.rsql"));
     assert!(!d.join("cat/workflows/third.yaml").exists());
     assert_eq!(
         std::fs::read_to_string(d.join("cat/jobs/04_report.rsql")).unwrap(),
@@ -350,31 +273,8 @@ fn catalog_init_round_trip() {
     );
     // Names the framework cannot run are refused.
     write(d, "bad/my job.sh", &job("SELECT 1;"));
-    rsqlmig(d)
-        .args([
-            "catalog",
-            "init",
-            "--from",
-            "bad",
-            "--workflow",
-            "w",
-            "--catalog",
-            "cat",
-        ])
-        .assert()
+    catalog_init(d, "bad", "w")
         .code(2)
-        .stderr(predicate::str::contains("my job.sh"));
-    rsqlmig(d)
-        .args([
-            "catalog",
-            "init",
-            "--from",
-            "fw",
-            "--workflow",
-            "bad id",
-            "--catalog",
-            "cat",
-        ])
-        .assert()
-        .code(2);
+        .stderr(contains("my job.sh"));
+    catalog_init(d, "fw", "bad id").code(2);
 }

@@ -5,6 +5,7 @@
 mod support;
 
 use std::collections::HashMap;
+use std::process::Output;
 
 use assert_cmd::Command;
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -20,6 +21,9 @@ const WF_AUDIT: &str = "rsql-blog-rsql-workflow-audit-table";
 const JOB_AUDIT: &str = "rsql-blog-rsql-job-audit-table";
 const CALLS: &str = "rsql-test-cluster-calls";
 const ROLE_ARN: &str = "arn:aws:iam::210987654321:role/RSOrchestrationRole";
+
+/// A DynamoDB item.
+type Item = HashMap<String, AttributeValue>;
 
 struct Env {
     moto: Moto,
@@ -95,6 +99,15 @@ fn setup(master_wait: u32, failing_resume: bool) -> Env {
     }
 }
 
+/// `setup` with the one-job workflow "dw", whose workflow file names cluster dw-test-1 and
+/// pauses it after.
+fn setup_cluster_workflow(failing_resume: bool) -> Env {
+    let env = setup(0, failing_resume);
+    env.config("dw", &[("y", "parallel", &["a.sh"])]);
+    env.cluster_file("dw", true);
+    env
+}
+
 impl Env {
     fn cmd(&self, args: &[&str]) -> Command {
         let mut cmd = Command::cargo_bin("rsqlmig").unwrap();
@@ -104,6 +117,42 @@ impl Env {
             .arg(self.dir.path())
             .args(["--poll-interval-ms", "200"]);
         cmd
+    }
+
+    /// Runs the binary with `args` (see `cmd`) to the end.
+    fn output(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap()
+    }
+
+    /// `rsqlmig COMMAND WORKFLOW_ID --execution-id EXECUTION_ID EXTRA...`
+    fn for_execution(
+        &self,
+        command: &str,
+        workflow_id: &str,
+        execution_id: &str,
+        extra: &[&str],
+    ) -> Output {
+        let mut args = vec![command, workflow_id, "--execution-id", execution_id];
+        args.extend_from_slice(extra);
+        self.output(&args)
+    }
+
+    /// `rsqlmig run WORKFLOW_ID --execution-id EXECUTION_ID EXTRA...`
+    fn run(&self, workflow_id: &str, execution_id: &str, extra: &[&str]) -> Output {
+        self.for_execution("run", workflow_id, execution_id, extra)
+    }
+
+    /// `rsqlmig status WORKFLOW_ID --execution-id EXECUTION_ID EXTRA...`
+    fn status(&self, workflow_id: &str, execution_id: &str, extra: &[&str]) -> Output {
+        self.for_execution("status", workflow_id, execution_id, extra)
+    }
+
+    /// `rsqlmig cluster ACTION --cluster-id CLUSTER_ID --target-account-role ROLE_ARN EXTRA...`
+    fn cluster(&self, action: &str, cluster_id: &str, extra: &[&str]) -> Output {
+        let mut args = vec!["cluster", action, "--cluster-id", cluster_id];
+        args.extend_from_slice(&["--target-account-role", ROLE_ARN]);
+        args.extend_from_slice(extra);
+        self.output(&args)
     }
 
     fn cluster_file(&self, workflow_id: &str, pause_after: bool) {
@@ -133,10 +182,7 @@ impl Env {
                             AttributeValue::M(HashMap::from([
                                 ("execution_flag".to_string(), s(flag)),
                                 ("execution_type".to_string(), s(kind)),
-                                (
-                                    "scripts".to_string(),
-                                    AttributeValue::L(scripts.iter().map(|x| s(x)).collect()),
-                                ),
+                                ("scripts".to_string(), list(scripts)),
                             ]))
                         })
                         .collect(),
@@ -155,18 +201,15 @@ impl Env {
         .unwrap();
     }
 
-    fn workflow_row(
-        &self,
-        execution_id: &str,
-        workflow_id: &str,
-    ) -> Option<HashMap<String, AttributeValue>> {
+    /// The item of `table` with this two-part key, read consistently.
+    fn get_item(&self, table: &str, [(k1, v1), (k2, v2)]: [(&str, &str); 2]) -> Option<Item> {
         block_on(
             self.clients
                 .dynamodb
                 .get_item()
-                .table_name(WF_AUDIT)
-                .key("workflow_execution_id", s(execution_id))
-                .key("workflow_id", s(workflow_id))
+                .table_name(table)
+                .key(k1, s(v1))
+                .key(k2, s(v2))
                 .consistent_read(true)
                 .send(),
         )
@@ -176,24 +219,29 @@ impl Env {
         .cloned()
     }
 
-    fn job_row(&self, job: &str, execution_id: &str) -> Option<HashMap<String, AttributeValue>> {
-        block_on(
-            self.clients
-                .dynamodb
-                .get_item()
-                .table_name(JOB_AUDIT)
-                .key("job_name", s(job))
-                .key("workflow_execution_id", s(execution_id))
-                .consistent_read(true)
-                .send(),
+    fn workflow_row(&self, execution_id: &str, workflow_id: &str) -> Option<Item> {
+        self.get_item(
+            WF_AUDIT,
+            [
+                ("workflow_execution_id", execution_id),
+                ("workflow_id", workflow_id),
+            ],
         )
-        .unwrap()
-        .unwrap()
-        .item()
-        .cloned()
     }
 
-    fn scan(&self, table: &str) -> Vec<HashMap<String, AttributeValue>> {
+    fn job_row(&self, job: &str, execution_id: &str) -> Option<Item> {
+        self.get_item(
+            JOB_AUDIT,
+            [("job_name", job), ("workflow_execution_id", execution_id)],
+        )
+    }
+
+    /// The `execution_status` of a workflow audit row that must exist.
+    fn audit_status(&self, execution_id: &str, workflow_id: &str) -> AttributeValue {
+        self.workflow_row(execution_id, workflow_id).unwrap()["execution_status"].clone()
+    }
+
+    fn scan(&self, table: &str) -> Vec<Item> {
         block_on(self.clients.dynamodb.scan().table_name(table).send())
             .unwrap()
             .unwrap()
@@ -220,6 +268,12 @@ impl Env {
         .unwrap()
         .ok()
     }
+
+    /// The Step Functions status of a master execution that must exist.
+    fn master_status(&self, execution_id: &str) -> String {
+        let execution = self.execution("test-master", execution_id).unwrap();
+        execution.status().as_str().to_string()
+    }
 }
 
 fn s(v: &str) -> AttributeValue {
@@ -230,28 +284,58 @@ fn list(items: &[&str]) -> AttributeValue {
     AttributeValue::L(items.iter().map(|i| s(i)).collect())
 }
 
-fn stdout(out: &std::process::Output) -> String {
+fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn stderr(out: &std::process::Output) -> String {
+fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-fn json_doc(out: &std::process::Output) -> Value {
+fn json_doc(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}\n{}", stdout(out), stderr(out)))
 }
 
-fn is_workflow_ts(v: &AttributeValue) -> bool {
-    v.as_s()
-        .is_ok_and(|t| chrono::NaiveDateTime::parse_from_str(t, "%m/%d/%Y %H:%M:%S").is_ok())
+/// Asserts the exit code, showing both streams when it is another.
+fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}\n{}",
+        stdout(out),
+        stderr(out)
+    );
+}
+
+/// Asserts the exit code, then reads stdout as JSON.
+fn exit_json(out: &Output, code: i32) -> Value {
+    assert_exit(out, code);
+    json_doc(out)
+}
+
+/// Asserts that `text` contains every one of `parts`, showing `text` when one is missing.
+fn assert_contains(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "{part:?} not in:\n{text}");
+    }
+}
+
+/// Asserts that the attribute of a workflow audit row is a timestamp in the framework's format.
+fn assert_workflow_ts(row: &Item, attribute: &str) {
+    let v = &row[attribute];
+    assert!(
+        v.as_s()
+            .is_ok_and(|t| chrono::NaiveDateTime::parse_from_str(t, "%m/%d/%Y %H:%M:%S").is_ok()),
+        "{attribute}: {v:?}"
+    );
 }
 
 #[test]
 fn run_succeeds_end_to_end_with_the_exact_audit_rows() {
     let env = setup(0, false);
     // The config item as publish writes it, with a disabled stage that must be left out.
+    let scripts = ["a.sh", "b.sh", "c.sh", "d.sh", "skipped.sh"];
     block_on(async {
         let stage = |flag: &str, kind: &str, scripts: &[&str]| Stage {
             execution_flag: flag.into(),
@@ -266,7 +350,7 @@ fn run_succeeds_end_to_end_with_the_exact_audit_rows() {
                 stage("n", "parallel", &["skipped.sh"]),
                 stage("y", "parallel", &["c.sh", "d.sh"]),
             ],
-            jobs: ["a.sh", "b.sh", "c.sh", "d.sh", "skipped.sh"]
+            jobs: scripts
                 .iter()
                 .map(|x| Job {
                     script: x.to_string(),
@@ -281,7 +365,7 @@ fn run_succeeds_end_to_end_with_the_exact_audit_rows() {
             config_table: CONFIG.into(),
             catalog: "test".into(),
             workflows: vec![workflow],
-            scripts: ["a.sh", "b.sh", "c.sh", "d.sh", "skipped.sh"]
+            scripts: scripts
                 .iter()
                 .map(|x| (x.to_string(), b"echo\n".to_vec()))
                 .collect(),
@@ -293,25 +377,7 @@ fn run_succeeds_end_to_end_with_the_exact_audit_rows() {
     })
     .unwrap();
 
-    let out = env
-        .cmd(&[
-            "run",
-            "sales",
-            "--execution-id",
-            "sales-ok-1",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    let doc = json_doc(&out);
+    let doc = exit_json(&env.run("sales", "sales-ok-1", &["--format", "json"]), 0);
     assert_eq!(doc["workflow_id"], "sales");
     assert_eq!(doc["execution_id"], "sales-ok-1");
     assert_eq!(doc["execution_arn"], env.arn("test-master", "sales-ok-1"));
@@ -352,16 +418,8 @@ fn run_succeeds_end_to_end_with_the_exact_audit_rows() {
     assert_eq!(row["workflow_id"], s("sales"));
     assert_eq!(row["rsql_jobs"], list(&["a.sh", "b.sh", "c.sh", "d.sh"]));
     assert_eq!(row["execution_status"], s("successful"));
-    assert!(
-        is_workflow_ts(&row["execution_start_ts"]),
-        "{:?}",
-        row["execution_start_ts"]
-    );
-    assert!(
-        is_workflow_ts(&row["execution_end_ts"]),
-        "{:?}",
-        row["execution_end_ts"]
-    );
+    assert_workflow_ts(&row, "execution_start_ts");
+    assert_workflow_ts(&row, "execution_end_ts");
 
     // A job row as the framework's hosts leave it.
     let job = env.job_row("c.sh", "sales-ok-1").expect("job row");
@@ -391,14 +449,8 @@ fn run_succeeds_end_to_end_with_the_exact_audit_rows() {
     );
 
     // Without --execution-id: a generated id, printed, and a text summary.
-    let out = env.cmd(&["run", "sales"]).output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    let out = env.output(&["run", "sales"]);
+    assert_exit(&out, 0);
     let err = stderr(&out);
     let id_line = err
         .lines()
@@ -406,18 +458,16 @@ fn run_succeeds_end_to_end_with_the_exact_audit_rows() {
         .unwrap_or_else(|| panic!("no generated id in: {err}"));
     assert!(id_line.starts_with("sales-2"), "{id_line}");
     assert_eq!(id_line.len(), "sales-".len() + 15 + 5);
-    let text = stdout(&out);
-    assert!(text.contains(&format!("execution  {id_line}")), "{text}");
-    assert!(
-        text.contains("status     SUCCEEDED (audit row: successful)"),
-        "{text}"
-    );
-    assert!(
-        text.contains("a.sh  successful  2023-04-01 06:15:02  2023-04-01 06:15:09  7s"),
-        "{text}"
+    assert_contains(
+        &stdout(&out),
+        &[
+            &format!("execution  {id_line}"),
+            "status     SUCCEEDED (audit row: successful)",
+            "a.sh  successful  2023-04-01 06:15:02  2023-04-01 06:15:09  7s",
+        ],
     );
     // Not a terminal: one log line per job status change.
-    assert!(err.contains("job d.sh: successful 7s"), "{err}");
+    assert_contains(&err, &["job d.sh: successful 7s"]);
     assert!(env.workflow_row(id_line, "sales").is_some());
 }
 
@@ -431,66 +481,42 @@ fn a_failed_job_fails_the_run_and_is_recorded() {
             ("y", "parallel", &["fail_job.sh", "other.sh"]),
         ],
     );
-    let out = env
-        .cmd(&["run", "nightly", "--execution-id", "nightly-1"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
+    let out = env.run("nightly", "nightly-1", &[]);
+    assert_exit(&out, 1);
+    assert_contains(
+        &stdout(&out),
+        &[
+            "status     FAILED (audit row: failed)",
+            "error      21",
+            "fail_job.sh  failed      2023-04-01 06:15:02  2023-04-01 06:15:09  7s        Error Code : 21 / Error Message : relation \"dw.missing\" does not exist",
+            "load.sh      successful",
+        ],
     );
-    let text = stdout(&out);
-    assert!(
-        text.contains("status     FAILED (audit row: failed)"),
-        "{text}"
+    assert_contains(
+        &stderr(&out),
+        &["workflow nightly execution nightly-1 failed"],
     );
-    assert!(text.contains("error      21"), "{text}");
-    assert!(
-        text.contains("fail_job.sh  failed      2023-04-01 06:15:02  2023-04-01 06:15:09  7s        Error Code : 21 / Error Message : relation \"dw.missing\" does not exist"),
-        "{text}"
-    );
-    assert!(text.contains("load.sh      successful"), "{text}");
-    assert!(stderr(&out).contains("workflow nightly execution nightly-1 failed"));
 
     let row = env.workflow_row("nightly-1", "nightly").unwrap();
     assert_eq!(row["execution_status"], s("failed"));
-    assert!(is_workflow_ts(&row["execution_end_ts"]));
+    assert_workflow_ts(&row, "execution_end_ts");
     assert_eq!(
         row["error_message"],
         s(&format!("{}: {}", sm::FAILING_ERROR, sm::FAILING_MESSAGE))
     );
 
     // status of the finished execution: text and JSON, exit code 1 like run's.
-    let out = env
-        .cmd(&["status", "nightly", "--execution-id", "nightly-1"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let text = stdout(&out);
-    assert!(
-        text.contains("status     FAILED (audit row: failed)"),
-        "{text}"
+    let out = env.status("nightly", "nightly-1", &[]);
+    assert_exit(&out, 1);
+    assert_contains(
+        &stdout(&out),
+        &[
+            "status     FAILED (audit row: failed)",
+            &env.arn("test-master", "nightly-1"),
+            "fail_job.sh  failed",
+        ],
     );
-    assert!(
-        text.contains(&env.arn("test-master", "nightly-1")),
-        "{text}"
-    );
-    assert!(text.contains("fail_job.sh  failed"), "{text}");
-    let out = env
-        .cmd(&[
-            "status",
-            "nightly",
-            "--execution-id",
-            "nightly-1",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    let doc = json_doc(&out);
+    let doc = json_doc(&env.status("nightly", "nightly-1", &["--format", "json"]));
     assert_eq!(doc["status"], "FAILED");
     assert_eq!(doc["error"], sm::FAILING_ERROR);
     assert_eq!(doc["cause"], sm::FAILING_MESSAGE);
@@ -501,17 +527,8 @@ fn a_failed_job_fails_the_run_and_is_recorded() {
     // A second, successful run; status without an id lists both, newest first.
     env.config("nightly", &[("y", "sequential", &["load.sh"])]);
     std::thread::sleep(std::time::Duration::from_millis(1100));
-    let out = env
-        .cmd(&["run", "nightly", "--execution-id", "nightly-2"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let out = env
-        .cmd(&["status", "nightly", "--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let doc = json_doc(&out);
+    assert_exit(&env.run("nightly", "nightly-2", &[]), 0);
+    let doc = exit_json(&env.output(&["status", "nightly", "--format", "json"]), 0);
     let ids: Vec<&str> = doc["executions"]
         .as_array()
         .unwrap()
@@ -521,10 +538,9 @@ fn a_failed_job_fails_the_run_and_is_recorded() {
     assert_eq!(ids, ["nightly-2", "nightly-1"]);
     assert_eq!(doc["executions"][1]["audit_status"], "failed");
     assert_eq!(doc["executions"][1]["status"], "FAILED");
-    let out = env.cmd(&["status", "nightly"]).output().unwrap();
-    let text = stdout(&out);
+    let text = stdout(&env.output(&["status", "nightly"]));
     assert!(text.starts_with("EXECUTION"), "{text}");
-    assert!(text.contains("nightly-2  successful  SUCCEEDED"), "{text}");
+    assert_contains(&text, &["nightly-2  successful  SUCCEEDED"]);
 }
 
 #[test]
@@ -532,33 +548,21 @@ fn a_used_execution_id_is_refused_and_the_old_row_is_kept() {
     let env = setup(0, false);
     env.config("wf", &[("y", "parallel", &["a.sh"])]);
     env.config("other", &[("y", "parallel", &["b.sh"])]);
-    let out = env
-        .cmd(&["run", "wf", "--execution-id", "once"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_exit(&env.run("wf", "once", &[]), 0);
     let before = env.workflow_row("once", "wf").unwrap();
 
-    let out = env
-        .cmd(&["run", "wf", "--execution-id", "once"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert!(err.contains("already used"), "{err}");
-    assert!(
-        err.contains("rsqlmig status wf --execution-id once"),
-        "{err}"
+    let out = env.run("wf", "once", &[]);
+    assert_exit(&out, 2);
+    assert_contains(
+        &stderr(&out),
+        &["already used", "rsqlmig status wf --execution-id once"],
     );
     assert_eq!(env.workflow_row("once", "wf").unwrap(), before);
 
     // The same name for another workflow: Step Functions has it, so nothing is written.
-    let out = env
-        .cmd(&["run", "other", "--execution-id", "once"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
+    let out = env.run("other", "once", &[]);
+    assert_exit(&out, 2);
+    assert_contains(&stderr(&out), &["already exists"]);
     assert!(env.workflow_row("once", "other").is_none());
 }
 
@@ -595,31 +599,17 @@ fn an_invalid_execution_id_is_refused_before_any_call() {
 #[test]
 fn a_missing_or_empty_workflow_is_an_error_before_anything_is_written() {
     let env = setup(0, false);
-    let out = env
-        .cmd(&["run", "nope", "--execution-id", "n-1"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert!(
-        err.contains(CONFIG) && err.contains("workflow_id = \"nope\""),
-        "{err}"
-    );
+    let out = env.run("nope", "n-1", &[]);
+    assert_exit(&out, 2);
+    assert_contains(&stderr(&out), &[CONFIG, "workflow_id = \"nope\""]);
 
     env.config(
         "off",
         &[("n", "parallel", &["a.sh"]), ("N", "sequential", &["b.sh"])],
     );
-    let out = env
-        .cmd(&["run", "off", "--execution-id", "n-2"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert!(
-        err.contains("no enabled stage") && err.contains(CONFIG),
-        "{err}"
-    );
+    let out = env.run("off", "n-2", &[]);
+    assert_exit(&out, 2);
+    assert_contains(&stderr(&out), &["no enabled stage", CONFIG]);
     assert!(env.scan(WF_AUDIT).is_empty());
 
     // A master state machine the catalog names but the account lacks: also before any write.
@@ -629,16 +619,9 @@ fn a_missing_or_empty_workflow_is_an_error_before_anything_is_written() {
         "aws:\n  master_state_machine: not-deployed\n",
     )
     .unwrap();
-    let out = env
-        .cmd(&["run", "wf", "--execution-id", "n-3"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("no state machine named not-deployed"),
-        "{}",
-        stderr(&out)
-    );
+    let out = env.run("wf", "n-3", &[]);
+    assert_exit(&out, 2);
+    assert_contains(&stderr(&out), &["no state machine named not-deployed"]);
     assert!(env.scan(WF_AUDIT).is_empty());
 }
 
@@ -647,93 +630,45 @@ fn no_wait_returns_once_started_and_timeout_exits_3() {
     let env = setup(3, false);
     env.config("slow", &[("y", "sequential", &["a.sh", "b.sh"])]);
 
-    let out = env
-        .cmd(&[
-            "run",
-            "slow",
-            "--execution-id",
-            "slow-1",
-            "--no-wait",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(json_doc(&out)["status"], "RUNNING");
-    assert!(
-        stderr(&out).contains("follow it with: rsqlmig status slow --execution-id slow-1"),
-        "{}",
-        stderr(&out)
+    let out = env.run("slow", "slow-1", &["--no-wait", "--format", "json"]);
+    assert_eq!(exit_json(&out, 0)["status"], "RUNNING");
+    assert_contains(
+        &stderr(&out),
+        &["follow it with: rsqlmig status slow --execution-id slow-1"],
     );
-    assert_eq!(
-        env.workflow_row("slow-1", "slow").unwrap()["execution_status"],
-        s("running")
-    );
+    assert_eq!(env.audit_status("slow-1", "slow"), s("running"));
 
     let started = std::time::Instant::now();
-    let out = env
-        .cmd(&["run", "slow", "--execution-id", "slow-2", "--timeout", "1"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(3),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    let out = env.run("slow", "slow-2", &["--timeout", "1"]);
+    assert_exit(&out, 3);
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
-    let err = stderr(&out);
-    assert!(err.contains("still running after --timeout 1s"), "{err}");
-    assert!(
-        err.contains("rsqlmig status slow --execution-id slow-2"),
-        "{err}"
+    assert_contains(
+        &stderr(&out),
+        &[
+            "still running after --timeout 1s",
+            "rsqlmig status slow --execution-id slow-2",
+            "--watch",
+        ],
     );
-    assert!(err.contains("--watch"), "{err}");
     // The summary shows where it got to (the first job has just started, or not yet).
     let text = stdout(&out);
-    assert!(
-        text.contains("status     RUNNING (audit row: running)"),
-        "{text}"
-    );
+    assert_contains(&text, &["status     RUNNING (audit row: running)"]);
     assert!(
         text.contains("a.sh  triggered") || text.contains("a.sh  waiting"),
         "{text}"
     );
-    assert_eq!(
-        env.workflow_row("slow-2", "slow").unwrap()["execution_status"],
-        s("running")
-    );
-    assert_eq!(
-        env.execution("test-master", "slow-2")
-            .unwrap()
-            .status()
-            .as_str(),
-        "RUNNING"
-    );
+    assert_eq!(env.audit_status("slow-2", "slow"), s("running"));
+    assert_eq!(env.master_status("slow-2"), "RUNNING");
 
     // status --watch picks it up, follows it to the end and records it.
-    let out = env
-        .cmd(&[
-            "status",
-            "slow",
-            "--execution-id",
-            "slow-2",
-            "--watch",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let doc = json_doc(&out);
+    let out = env.status("slow", "slow-2", &["--watch", "--format", "json"]);
+    let doc = exit_json(&out, 0);
     assert_eq!(doc["status"], "SUCCEEDED");
     assert_eq!(doc["audit_status"], "successful");
     assert_eq!(doc["jobs"][1]["status"], "successful");
     let row = env.workflow_row("slow-2", "slow").unwrap();
     assert_eq!(row["execution_status"], s("successful"));
-    assert!(is_workflow_ts(&row["execution_end_ts"]));
+    assert_workflow_ts(&row, "execution_end_ts");
 
     // Ctrl-C stops watching, not the execution, and says how to resume: exit 3.
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("rsqlmig"))
@@ -773,22 +708,15 @@ fn no_wait_returns_once_started_and_timeout_exits_3() {
     let status = child.wait().unwrap();
     let rest = rest.join("\n");
     assert_eq!(status.code(), Some(3), "{seen}{rest}");
-    assert!(rest.contains("stopped watching"), "{rest}");
-    assert!(
-        rest.contains("rsqlmig status slow --execution-id slow-3"),
-        "{rest}"
+    assert_contains(
+        &rest,
+        &[
+            "stopped watching",
+            "rsqlmig status slow --execution-id slow-3",
+        ],
     );
-    assert_eq!(
-        env.workflow_row("slow-3", "slow").unwrap()["execution_status"],
-        s("running")
-    );
-    assert_eq!(
-        env.execution("test-master", "slow-3")
-            .unwrap()
-            .status()
-            .as_str(),
-        "RUNNING"
-    );
+    assert_eq!(env.audit_status("slow-3", "slow"), s("running"));
+    assert_eq!(env.master_status("slow-3"), "RUNNING");
 }
 
 fn calls(env: &Env) -> Vec<(String, String, Value)> {
@@ -807,6 +735,11 @@ fn calls(env: &Env) -> Vec<(String, String, Value)> {
     out
 }
 
+/// A recorded cluster call, as `calls` lists it.
+fn call(call_id: &str, action: &str, input: &Value) -> (String, String, Value) {
+    (call_id.to_string(), action.to_string(), input.clone())
+}
+
 fn date(d: Option<&aws_sdk_sfn::primitives::DateTime>) -> i128 {
     let d = d.expect("a date");
     i128::from(d.secs()) * 1_000_000_000 + i128::from(d.subsec_nanos())
@@ -814,21 +747,8 @@ fn date(d: Option<&aws_sdk_sfn::primitives::DateTime>) -> i128 {
 
 #[test]
 fn the_cluster_is_resumed_before_and_paused_after_even_a_failed_workflow() {
-    let env = setup(0, false);
-    env.config("dw", &[("y", "parallel", &["a.sh"])]);
-    env.cluster_file("dw", true);
-    let out = env
-        .cmd(&["run", "dw", "--execution-id", "dw-1", "--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    let doc = json_doc(&out);
+    let env = setup_cluster_workflow(false);
+    let doc = exit_json(&env.run("dw", "dw-1", &["--format", "json"]), 0);
     assert_eq!(doc["cluster"]["resume"]["status"], "SUCCEEDED");
     assert_eq!(doc["cluster"]["resume"]["execution_name"], "dw-1-resume");
     assert_eq!(doc["cluster"]["pause"]["status"], "SUCCEEDED");
@@ -837,12 +757,8 @@ fn the_cluster_is_resumed_before_and_paused_after_even_a_failed_workflow() {
     assert_eq!(
         calls(&env),
         [
-            ("dw-1-pause".to_string(), "pause".to_string(), input.clone()),
-            (
-                "dw-1-resume".to_string(),
-                "resume".to_string(),
-                input.clone()
-            ),
+            call("dw-1-pause", "pause", &input),
+            call("dw-1-resume", "resume", &input),
         ]
     );
     let resume = env.execution("test-resume", "dw-1-resume").unwrap();
@@ -853,34 +769,20 @@ fn the_cluster_is_resumed_before_and_paused_after_even_a_failed_workflow() {
 
     // A failing workflow, cluster from the flags: the pause still runs; exit 1.
     env.config("bad", &[("y", "parallel", &["fail_job.sh"])]);
-    let out = env
-        .cmd(&[
-            "run",
-            "bad",
-            "--execution-id",
-            "bad-1",
-            "--cluster-id",
-            "dw-test-2",
-            "--target-account-role",
-            ROLE_ARN,
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    let text = stdout(&out);
-    assert!(
-        text.contains("cluster    resume dw-test-2: SUCCEEDED"),
-        "{text}"
-    );
-    assert!(
-        text.contains("cluster    pause dw-test-2: SUCCEEDED"),
-        "{text}"
+    let cluster_flags = [
+        "--cluster-id",
+        "dw-test-2",
+        "--target-account-role",
+        ROLE_ARN,
+    ];
+    let out = env.run("bad", "bad-1", &cluster_flags);
+    assert_exit(&out, 1);
+    assert_contains(
+        &stdout(&out),
+        &[
+            "cluster    resume dw-test-2: SUCCEEDED",
+            "cluster    pause dw-test-2: SUCCEEDED",
+        ],
     );
     let actions: Vec<(String, String)> = calls(&env)
         .into_iter()
@@ -894,44 +796,21 @@ fn the_cluster_is_resumed_before_and_paused_after_even_a_failed_workflow() {
             ("bad-1-resume".to_string(), "resume".to_string())
         ]
     );
-    assert_eq!(
-        env.workflow_row("bad-1", "bad").unwrap()["execution_status"],
-        s("failed")
-    );
+    assert_eq!(env.audit_status("bad-1", "bad"), s("failed"));
 
     // pause_after: false leaves the cluster up.
     env.cluster_file("dw", false);
-    let out = env
-        .cmd(&["run", "dw", "--execution-id", "dw-2"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("left running (pause_after: false)"),
-        "{}",
-        stderr(&out)
-    );
+    let out = env.run("dw", "dw-2", &[]);
+    assert_exit(&out, 0);
+    assert_contains(&stderr(&out), &["left running (pause_after: false)"]);
     assert!(env.execution("test-pause", "dw-2-pause").is_none());
     assert!(env.execution("test-resume", "dw-2-resume").is_some());
 }
 
 #[test]
 fn a_failed_resume_skips_the_workflow() {
-    let env = setup(0, true);
-    env.config("dw", &[("y", "parallel", &["a.sh"])]);
-    env.cluster_file("dw", true);
-    let out = env
-        .cmd(&["run", "dw", "--execution-id", "dw-9", "--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    let doc = json_doc(&out);
+    let env = setup_cluster_workflow(true);
+    let doc = exit_json(&env.run("dw", "dw-9", &["--format", "json"]), 1);
     assert_eq!(doc["status"], "NOT_STARTED");
     assert_eq!(doc["cluster"]["resume"]["status"], "FAILED");
     assert_eq!(doc["cluster"]["resume"]["error"], "ClusterNotFound");
@@ -948,22 +827,8 @@ fn a_failed_resume_skips_the_workflow() {
 #[test]
 fn cluster_commands_start_and_wait() {
     let env = setup(0, true);
-    let out = env
-        .cmd(&[
-            "cluster",
-            "pause",
-            "--cluster-id",
-            "c-1",
-            "--target-account-role",
-            ROLE_ARN,
-            "--wait",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let doc = json_doc(&out);
+    let out = env.cluster("pause", "c-1", &["--wait", "--format", "json"]);
+    let doc = exit_json(&out, 0);
     assert_eq!(doc["action"], "pause");
     assert_eq!(doc["status"], "SUCCEEDED");
     let name = doc["execution_name"].as_str().unwrap();
@@ -977,48 +842,17 @@ fn cluster_commands_start_and_wait() {
     );
 
     // This setup's resume fails: exit 1 with the error.
-    let out = env
-        .cmd(&[
-            "cluster",
-            "resume",
-            "--cluster-id",
-            "c-1",
-            "--target-account-role",
-            ROLE_ARN,
-            "--wait",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(
-        stdout(&out).contains("cluster c-1: resume FAILED"),
-        "{}",
-        stdout(&out)
-    );
-    assert!(
-        stdout(&out).contains("error ClusterNotFound"),
-        "{}",
-        stdout(&out)
+    let out = env.cluster("resume", "c-1", &["--wait"]);
+    assert_exit(&out, 1);
+    assert_contains(
+        &stdout(&out),
+        &["cluster c-1: resume FAILED", "error ClusterNotFound"],
     );
 
     // Without --wait: started is enough.
-    let out = env
-        .cmd(&[
-            "cluster",
-            "resume",
-            "--cluster-id",
-            "c-2",
-            "--target-account-role",
-            ROLE_ARN,
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(
-        stdout(&out).contains("cluster c-2: resume RUNNING"),
-        "{}",
-        stdout(&out)
-    );
+    let out = env.cluster("resume", "c-2", &[]);
+    assert_exit(&out, 0);
+    assert_contains(&stdout(&out), &["cluster c-2: resume RUNNING"]);
 }
 
 #[test]

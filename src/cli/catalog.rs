@@ -133,7 +133,7 @@ fn init(args: InitArgs) -> Result<i32> {
     for ((name, _), (bytes, same)) in scripts.iter().zip(&contents) {
         if !same {
             let target = jobs_dir.join(name);
-            super::convert::write_atomically(&target, bytes)
+            crate::atomic::write(&target, bytes)
                 .with_context(|| format!("cannot write {}", target.display()))?;
             copied += 1;
         }
@@ -221,20 +221,6 @@ fn collect_scripts(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
 
 /// Writes a new file atomically; fails if the file appeared meanwhile.
 fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".rsqlmig-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist_noclobber(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot write {} (not overwritten)", path.display()))?;
-    Ok(())
+    crate::atomic::write_new(path, bytes)
+        .with_context(|| format!("cannot write {} (not overwritten)", path.display()))
 }

@@ -204,38 +204,10 @@ fn convert_one(
         report.differs = std::fs::read(&out_path).map_or(true, |existing| &existing != bytes);
         return report;
     }
-    if let Err(e) = write_atomically(&out_path, bytes) {
+    if let Err(e) = crate::atomic::write(&out_path, bytes) {
         return report.fail("IO003", format!("cannot write {}: {e}", out_path.display()));
     }
     report
-}
-
-/// Writes through a temporary file in the same directory and renames it into place, so a
-/// reader never sees half a file and a failed write leaves the old file intact.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    write_atomically_with(path, |file| file.write_all(bytes))
-}
-
-/// [`write_atomically`] with the writing done by `write` (tests inject a failing disk).
-pub fn write_atomically_with(
-    path: &Path,
-    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    // The temporary file is removed when `tmp` drops without being persisted.
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".rsqlmig-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    write(tmp.as_file_mut())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 fn diff_of(conversion: &FileConversion, input: &Path, output: &Path) -> String {
@@ -276,31 +248,5 @@ impl FileReport {
             message,
         });
         self
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_failed_write_leaves_the_old_file_and_no_temporary_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("job.rsql");
-        std::fs::write(&target, "old content\n").unwrap();
-        let disk_full = write_atomically_with(&target, |file| {
-            use std::io::Write;
-            file.write_all(b"half of the new")?;
-            Err(std::io::Error::from_raw_os_error(28)) // ENOSPC
-        });
-        assert_eq!(disk_full.unwrap_err().raw_os_error(), Some(28));
-        assert_eq!(std::fs::read_to_string(&target).unwrap(), "old content\n");
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from("job.rsql")]);
-        write_atomically(&target, b"new\n").unwrap();
-        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new\n");
     }
 }

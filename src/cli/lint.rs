@@ -232,15 +232,9 @@ fn lint_one(input: &Input, opts: &LintOptions, args: &LintArgs) -> LintFileRepor
 /// followed, not replaced.
 fn write_in_place(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let target = std::fs::canonicalize(path)?;
-    let permissions = std::fs::metadata(&target)?.permissions();
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".rsqlmig-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().set_permissions(permissions)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(&target).map_err(|e| e.error)?;
-    Ok(())
+    let options = crate::atomic::WriteOptions {
+        replace: true,
+        permissions: Some(std::fs::metadata(&target)?.permissions()),
+    };
+    crate::atomic::write_with(&target, &options, |file| file.write_all(bytes))
 }
