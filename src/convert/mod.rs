@@ -284,15 +284,9 @@ fn convert_shell(src: &str, line_ending: LineEnding, target: Target) -> Result<C
 /// script drops it after a converted heredoc, lint's fix for that (RS051: capture `$?` after
 /// the heredoc, end the script with `exit` of it) is applied and reported for review.
 fn pass_exit_code(text: String, at: Span, diagnostics: &mut Vec<Diagnostic>) -> String {
-    use crate::lint::config::{FrameworkMode, LintOptions};
     let code = crate::rules::lint::framework::EXIT_CODE.code;
-    let opts = LintOptions {
-        framework: FrameworkMode::Always,
-        select: vec![code.to_string()],
-        ..LintOptions::default()
-    };
-    let fixed = crate::lint::fix(&text, Path::new("job.sh"), &opts, true);
-    if fixed.applied == 0 {
+    let (fixed, applied) = crate::lint::apply_framework_fixes(&text, code);
+    if applied == 0 {
         return text;
     }
     diagnostics.push(Diagnostic::new(
@@ -301,7 +295,7 @@ fn pass_exit_code(text: String, at: Span, diagnostics: &mut Vec<Diagnostic>) -> 
         at,
         "the script did not pass rsql's exit code to its exit: rsqlexitcode=$? and exit $rsqlexitcode added; check the flow",
     ));
-    fixed.text
+    fixed
 }
 
 /// Offset just after the `#!` line, or 0.
@@ -417,6 +411,22 @@ mod tests {
         );
         assert!(out.ends_with("\\exit 8\nEOF\nRC=$?\n"), "{out}");
         assert!(!out.contains(",p;"));
+    }
+
+    #[test]
+    fn framework_jobs_pass_rsql_exit_code_on() {
+        let src = "#!/bin/bash\nbteq <<EOF\n.LOGON h/u,p;\nDELETE FROM t ALL;\n.QUIT 3\nEOF\necho done\n";
+        let conv = convert_file(Path::new("job.sh"), src.as_bytes(), Target::Framework);
+        let out = conv.output.unwrap();
+        assert!(
+            out.ends_with("EOF\nrsqlexitcode=$?\necho done\nexit $rsqlexitcode\n"),
+            "{out}"
+        );
+        assert!(conv.diagnostics.iter().any(|d| d.code == "RS051"));
+        // A job that already passes it on is left alone.
+        let again = convert_file(Path::new("job.sh"), out.as_bytes(), Target::Framework);
+        assert_eq!(again.output.as_deref(), Some(out.as_str()));
+        assert!(!again.diagnostics.iter().any(|d| d.code == "RS051"));
     }
 
     #[test]

@@ -137,11 +137,7 @@ fn lint_unfiltered(text: &str, info: &FileInfo) -> Report {
                     }
                 }
             }
-            let from = unterminated.as_ref().map(|(_, opener)| {
-                let end = opener.end as usize;
-                text[end..].find('\n').map_or(text.len(), |i| end + i + 1)
-            });
-            let lines = shell::shell_lines(text, &heredocs, from);
+            let lines = lines_outside_heredocs(text, &heredocs, unterminated.as_ref());
             let file = FileUnit {
                 src: text,
                 file: info,
@@ -170,6 +166,64 @@ fn lint_unfiltered(text: &str, info: &FileInfo) -> Report {
         diagnostics,
         secrets,
     }
+}
+
+/// The shell lines of `text` outside its heredoc bodies (and outside a body never closed).
+fn lines_outside_heredocs(
+    text: &str,
+    heredocs: &[Heredoc],
+    unterminated: Option<&(String, Span)>,
+) -> Vec<shell::ShellLine> {
+    let from = unterminated.map(|(_, opener)| {
+        let end = opener.end as usize;
+        text[end..].find('\n').map_or(text.len(), |i| end + i + 1)
+    });
+    shell::shell_lines(text, heredocs, from)
+}
+
+/// Applies the fixes of the framework-contract rule `code` (RS05x) to a shell job script until
+/// none is left, running only the framework rules: the shell text is read, no RSQL body is
+/// parsed. Returns the text and how many fixes were applied (for `convert --target
+/// framework`, which must not pay for a whole lint of every job it writes).
+pub fn apply_framework_fixes(text: &str, code: &str) -> (String, usize) {
+    let info = FileInfo {
+        path: "job.sh".into(),
+        kind: FileKind::Shell,
+        framework: true,
+        error_checks: true,
+        line_ending: LineEnding::detect(text),
+    };
+    let mut current = text.to_string();
+    let mut applied = 0;
+    for _ in 0..MAX_FIX_PASSES {
+        let (heredocs, unterminated) = heredocs(&current);
+        let lines = lines_outside_heredocs(&current, &heredocs, unterminated.as_ref());
+        let file = FileUnit {
+            src: &current,
+            file: &info,
+            heredocs: &heredocs,
+            unterminated: unterminated.as_ref(),
+            lines: &lines,
+            verbatim_bodies: &[],
+        };
+        let mut sink = Sink::default();
+        crate::rules::lint::framework::check(&file, &mut sink);
+        let suppressions = Suppressions::parse(&current);
+        let index = LineIndex::new(&current);
+        let fixes: Vec<&Fix> = sink
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == code && !suppressions.suppresses(&index, &current, d))
+            .filter_map(|d| d.fix.as_ref())
+            .collect();
+        let (next, n) = apply_fixes(&current, &fixes);
+        if n == 0 || next == current {
+            break;
+        }
+        applied += n;
+        current = next;
+    }
+    (current, applied)
 }
 
 /// The heredocs of a shell script; when one is never closed, those before it and the open one.
