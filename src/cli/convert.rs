@@ -122,11 +122,19 @@ fn plan_outputs(
     target: Target,
 ) -> Vec<Option<Result<PathBuf, String>>> {
     let mut seen: HashMap<PathBuf, PathBuf> = HashMap::new();
+    // Sniffing reads every file that is not named like a shell script: on all cores.
+    let shell: Vec<bool> = files
+        .par_iter()
+        .map(|input| {
+            out_dir.is_some()
+                && (convert::has_shell_extension(&input.path) || sniff_shell(&input.path))
+        })
+        .collect();
     files
         .iter()
-        .map(|input| {
+        .zip(shell)
+        .map(|(input, is_shell)| {
             let out_dir = out_dir?;
-            let is_shell = convert::has_shell_extension(&input.path) || sniff_shell(&input.path);
             let path = out_dir.join(convert::output_name(&input.relative, is_shell, target));
             Some(match seen.get(&path) {
                 Some(first) => Err(format!(
@@ -143,7 +151,7 @@ fn plan_outputs(
         .collect()
 }
 
-/// Reads the start of a file to tell a shell script named `.sql` from plain BTEQ.
+/// Reads a file to tell a shell script named `.sql` from plain BTEQ.
 fn sniff_shell(path: &Path) -> bool {
     std::fs::read(path).is_ok_and(|b| crate::syntax::shell::looks_like_shell(&b))
 }
