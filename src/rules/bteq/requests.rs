@@ -3,7 +3,7 @@
 use crate::convert::context::ConvertContext;
 use crate::diagnostic::{Edit, Severity};
 use crate::rules::{Rule, RuleKind};
-use crate::syntax::script::ProblemKind;
+use crate::syntax::script::{InstructionKind, ProblemKind, Script};
 
 pub const SEMICOLON_BEFORE_COMMENT: Rule = Rule {
     code: "BQ080",
@@ -93,7 +93,19 @@ pub fn syntax_problems(cx: &mut ConvertContext) -> Vec<Edit> {
                     problem.span,
                     "last request had no `;`: added",
                 );
-                edits.push(Edit::insert(problem.span.start as usize, ";"));
+                let at = problem.span.start as usize;
+                // At the end of `QUIT 0` (SQL to BTEQ without its `;`) a `;` would make the line
+                // the dotless command when the output is read again: it then gets its own line.
+                let mut fixed = cx.src.to_string();
+                fixed.insert(at, ';');
+                let reparsed = Script::parse(&fixed, cx.script.dialect);
+                let still_sql = reparsed
+                    .instructions
+                    .iter()
+                    .find(|i| i.span.range().contains(&at))
+                    .is_some_and(|i| i.kind == InstructionKind::Sql);
+                let newline = if still_sql { "" } else { cx.line_ending.as_str() };
+                edits.push(Edit::insert(at, format!("{newline};")));
             }
             ProblemKind::DotLineInsideRequest => cx.report(
                 DOT_LINE_IN_REQUEST.code,
@@ -140,5 +152,9 @@ mod tests {
             convert_bteq("SELECT 1;\nSELECT 2\n").text,
             "SELECT 1;\nSELECT 2;\n"
         );
+        // Found by fuzzing: `QUIT 0;` would be the dotless command when converted again.
+        let once = convert_bteq("SELECT 1;\nQUIT 0\n").text;
+        assert_eq!(once, "SELECT 1;\nQUIT 0\n;\n");
+        assert_eq!(convert_bteq(&once).text, once);
     }
 }

@@ -1081,6 +1081,12 @@ fn create_table_as(s: &Statement, out: &mut Findings) {
             if close <= open + 1 {
                 return;
             }
+            // A `;` inside the parentheses (BTEQ read on to the `)`) would end the statement
+            // once they are gone: keep them.
+            let semicolon = (open..close).any(|k| s.kind_of(k) == Some(TokenKind::Semicolon));
+            if data && semicolon {
+                return;
+            }
             if data {
                 delete_open_paren(s, out, open);
                 delete_back(s, out, close, with.1);
@@ -1734,6 +1740,12 @@ upd_dt DATE,\n  \"Cust Nm\" VARCHAR(10),\n  PRIMARY KEY (id)\n);"
         assert_eq!(
             ddl_codes("CREATE VOLATILE TABLE vt AS (SELECT 1 AS a) WITH DATA;"),
             vec!["TD035"]
+        );
+        // Found by fuzzing: without its parentheses the query's `;` ended the statement, so
+        // the converted text was read differently when converted again.
+        assert_eq!(
+            conv("CREATE VOLATILE TABLE vt AS (SELECT 1;\nSELECT 2) WITH DATA;"),
+            "CREATE TEMP TABLE vt AS (SELECT 1;\nSELECT 2) WITH DATA;"
         );
         assert_eq!(
             conv("CREATE GLOBAL TEMPORARY TABLE gtt ( id INTEGER ) ON COMMIT PRESERVE ROWS;"),

@@ -962,6 +962,8 @@ fn delete_using(s: &Statement, out: &mut Findings) {
 /// `DELETE FROM t a WHERE a.x = 1`: Redshift's DELETE takes no alias.
 fn delete_from_alias(s: &Statement, from: usize, out: &mut Findings) {
     let end = s.find(from + 1, s.len(), 0, "WHERE").unwrap_or(s.len());
+    // Redshift's `DELETE FROM t USING s1, s2`: the list after USING is not the target's.
+    let end = s.find(from + 1, end, 0, "USING").unwrap_or(end);
     let items = table_items(s, from + 1, end, 0);
     if items.len() > 1 {
         out.report(
@@ -1935,6 +1937,23 @@ mod tests {
         let shadow = "DELETE a FROM db.t a, s WHERE a.k IN (SELECT a.k FROM u a);";
         assert_eq!(convert_sql(shadow), shadow);
         assert_eq!(codes(shadow), vec!["TD071"]);
+    }
+
+    #[test]
+    fn delete_using_a_list_is_already_redshift() {
+        // Found by fuzzing: converting `DELETE t FROM t, s1, s2` twice reported TD071 the
+        // second time, on its own output.
+        let once = conv("DELETE t FROM t, s1, s2 WHERE t.k = s1.k AND t.j = s2.j;");
+        assert_eq!(
+            once,
+            "DELETE FROM t USING s1, s2 WHERE t.k = s1.k AND t.j = s2.j;"
+        );
+        assert_eq!(convert_sql(&once), once);
+        assert!(codes(&once).is_empty(), "{:?}", codes(&once));
+        assert_eq!(
+            conv("DELETE FROM db.t a USING s1, s2 WHERE a.k = s1.k;"),
+            "DELETE FROM db.t USING s1, s2 WHERE t.k = s1.k;"
+        );
     }
 
     #[test]
