@@ -83,8 +83,6 @@ struct RequestShape {
     statements: usize,
     /// A statement other than a query.
     writes: bool,
-    /// The first statement opens a transaction (`BT`, `BEGIN`).
-    opens_first: bool,
     /// Whether the last transaction statement opens (true) or ends (false) one.
     last_transaction: Option<bool>,
     /// The last statement ends with `;`.
@@ -93,14 +91,15 @@ struct RequestShape {
 
 impl RequestShape {
     /// Whether the request must be wrapped in `BEGIN; … COMMIT;` to stay atomic: several
-    /// statements that change data, outside a transaction. Updates `in_transaction` for the
-    /// next request.
+    /// statements that change data, outside a transaction, none of them a transaction statement
+    /// (`ET; DELETE …` ends one itself). Updates `in_transaction` for the next request.
     fn needs_transaction(&self, in_transaction: &mut bool) -> bool {
+        let own_transaction = self.last_transaction.is_some();
         if let Some(open) = self.last_transaction {
             *in_transaction = open;
         }
         // Reads need no transaction: only a request that changes data must stay all-or-nothing.
-        self.statements >= 2 && self.writes && !self.opens_first && !*in_transaction
+        self.statements >= 2 && self.writes && !own_transaction && !*in_transaction
     }
 }
 
@@ -125,9 +124,7 @@ fn survey(text: &str, check: bool) -> (Findings, RequestShape) {
         shape.statements += 1;
         shape.writes |= !matches!(stmt.kind, Kind::Select | Kind::With);
         if stmt.kind == Kind::Transaction {
-            let opens = stmt.is_any(0, &["BT", "BEGIN"]);
-            shape.opens_first |= opens && shape.statements == 1;
-            shape.last_transaction = Some(opens);
+            shape.last_transaction = Some(stmt.is_any(0, &["BT", "BEGIN"]));
         }
     }
     (findings, shape)
@@ -190,6 +187,20 @@ mod tests {
             "INSERT INTO t SELECT 1\n;UPDATE u SET a = 1;"
         );
         convert_request("COMMIT;", &mut open);
+        assert!(!open);
+    }
+
+    #[test]
+    fn requests_with_their_own_transaction_statement_are_not_wrapped() {
+        // Found by fuzzing: `ET;DELETE …` became `BEGIN; COMMIT;DELETE …; COMMIT;`, and one
+        // more `BEGIN;` … `COMMIT;` each time the output was converted again.
+        let mut open = true;
+        let out = convert_request("ET;DELETE FROM t;", &mut open);
+        assert!(!out.atomic);
+        assert_eq!(out.text, "COMMIT;DELETE FROM t;");
+        assert!(!open);
+        let mut open = true;
+        assert!(!convert_request("DELETE FROM t; ET;", &mut open).atomic);
         assert!(!open);
     }
 

@@ -274,7 +274,8 @@ fn check_statement(text: &str, tokens: &[Token]) {
 /// `convert_file` as plain BTEQ and as shell, for both targets: never panics, an output exactly
 /// when the status says so, spans inside the decoded input. Stability as `tests/properties.rs`
 /// states it: when a plain file converts to RSQL (`Status::Converted`), converting what was
-/// written (the output in the input's encoding) again gives the same output.
+/// written (the output in the input's encoding) again gives the same output, unless the output
+/// is guessed to be shell where the input was not (or the reverse).
 pub fn check_converter(data: &[u8]) {
     for name in ["x.btq", "x.sh"] {
         for target in [Target::Rsql, Target::Framework] {

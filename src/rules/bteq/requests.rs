@@ -4,6 +4,7 @@ use crate::convert::context::ConvertContext;
 use crate::diagnostic::{Edit, Severity};
 use crate::rules::{Rule, RuleKind};
 use crate::syntax::script::{InstructionKind, ProblemKind, Script};
+use crate::syntax::span::Span;
 
 pub const SEMICOLON_BEFORE_COMMENT: Rule = Rule {
     code: "BQ080",
@@ -93,7 +94,13 @@ pub fn syntax_problems(cx: &mut ConvertContext) -> Vec<Edit> {
                     problem.span,
                     "last request had no `;`: added",
                 );
-                let at = problem.span.start as usize;
+                let mut at = problem.span.start as usize;
+                // A password masked as a whole (`LOGON h/u,pw--`) may run past the last token:
+                // the `;` goes after it, not into the masked text.
+                let inside = |s: &&Span| (s.start as usize) < at && at < s.end as usize;
+                if let Some(s) = cx.comment_secrets.iter().find(inside) {
+                    at = s.end as usize;
+                }
                 // At the end of `QUIT 0` (SQL to BTEQ without its `;`) a `;` would make the line
                 // the dotless command when the output is read again: it then gets its own line.
                 let mut fixed = cx.src.to_string();
@@ -155,6 +162,10 @@ mod tests {
         // Found by fuzzing: `QUIT 0;` would be the dotless command when converted again.
         let once = convert_bteq("SELECT 1;\nQUIT 0\n").text;
         assert_eq!(once, "SELECT 1;\nQUIT 0\n;\n");
+        assert_eq!(convert_bteq(&once).text, once);
+        // Found by fuzzing: the `;` went inside the masked password, an overlapping edit.
+        let once = convert_bteq("LOGON h/u,pw--\n").text;
+        assert_eq!(once, "LOGON h/u,********\n;\n");
         assert_eq!(convert_bteq(&once).text, once);
     }
 }
