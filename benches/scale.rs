@@ -27,10 +27,17 @@ fn main() {
     let sizes: Vec<usize> = std::env::var("RSQLMIG_BENCH_SCALE")
         .unwrap_or_else(|_| "1000,10000".into())
         .split(',')
-        .map(|s| s.trim().parse().expect("RSQLMIG_BENCH_SCALE: sizes like 1000,10000"))
+        .map(|s| {
+            s.trim()
+                .parse()
+                .expect("RSQLMIG_BENCH_SCALE: sizes like 1000,10000")
+        })
         .collect();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    println!("rsqlmig {} on {threads} threads, best of {RUNS}", env!("CARGO_PKG_VERSION"));
+    println!(
+        "rsqlmig {} on {threads} threads, best of {RUNS}",
+        env!("CARGO_PKG_VERSION")
+    );
     for scripts in sizes {
         estate(scripts);
     }
@@ -99,7 +106,12 @@ fn estate(scripts: usize) {
     let lint = best_of(|| {
         measure(
             tmp.path(),
-            &["lint".as_ref(), jobs.as_os_str(), "--format".as_ref(), "json".as_ref()],
+            &[
+                "lint".as_ref(),
+                jobs.as_os_str(),
+                "--format".as_ref(),
+                "json".as_ref(),
+            ],
         )
     });
     println!("{}", lint.line("lint", lint_mb));
@@ -117,11 +129,19 @@ fn estate(scripts: usize) {
     let graph = best_of(|| {
         measure(
             tmp.path(),
-            &["graph".as_ref(), catalog_dir.as_os_str(), "--format".as_ref(), "json".as_ref()],
+            &[
+                "graph".as_ref(),
+                catalog_dir.as_os_str(),
+                "--format".as_ref(),
+                "json".as_ref(),
+            ],
         )
     });
     println!("{}", graph.line("graph", lint_mb));
-    let workflows = graph.json()["workflows"].as_array().cloned().unwrap_or_default();
+    let workflows = graph.json()["workflows"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let count = |key: &str| -> usize {
         workflows
             .iter()

@@ -209,7 +209,12 @@ fn a_reader_that_goes_away_ends_the_output_quietly() {
     let mut head = [0u8; 16];
     child.stdout.take().unwrap().read_exact(&mut head).unwrap(); // then the pipe closes
     let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
     child.wait().unwrap();
     assert!(head.starts_with(b"{"));
     assert!(!stderr.contains("panicked"), "{stderr}");

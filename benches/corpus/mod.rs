@@ -537,7 +537,9 @@ pub fn write_catalog(dir: &Path, stats: &Stats) {
     for (flow, scripts) in &stats.workflows {
         let mut yaml = format!("workflow_id: {flow}\njobs:\n");
         for script in scripts {
-            let job = script.strip_suffix(".btq").map_or_else(|| script.clone(), |stem| format!("{stem}.sh"));
+            let job = script
+                .strip_suffix(".btq")
+                .map_or_else(|| script.clone(), |stem| format!("{stem}.sh"));
             let _ = writeln!(yaml, "  - script: {job}");
         }
         fs::write(dir.join("workflows").join(format!("{flow}.yaml")), yaml)

@@ -415,7 +415,8 @@ mod tests {
 
     #[test]
     fn framework_jobs_pass_rsql_exit_code_on() {
-        let src = "#!/bin/bash\nbteq <<EOF\n.LOGON h/u,p;\nDELETE FROM t ALL;\n.QUIT 3\nEOF\necho done\n";
+        let src =
+            "#!/bin/bash\nbteq <<EOF\n.LOGON h/u,p;\nDELETE FROM t ALL;\n.QUIT 3\nEOF\necho done\n";
         let conv = convert_file(Path::new("job.sh"), src.as_bytes(), Target::Framework);
         let out = conv.output.unwrap();
         assert!(

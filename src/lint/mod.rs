@@ -126,8 +126,9 @@ fn lint_unfiltered(text: &str, info: &FileInfo) -> Report {
         }
         FileKind::Shell => {
             let (heredocs, unterminated) = heredocs(text);
-            let mut verbatim_bodies: Vec<Option<Script>> =
-                std::iter::repeat_with(|| None).take(heredocs.len()).collect();
+            let mut verbatim_bodies: Vec<Option<Script>> = std::iter::repeat_with(|| None)
+                .take(heredocs.len())
+                .collect();
             for (k, h) in heredocs.iter().enumerate() {
                 if sh::is_rsql_command(&h.command) {
                     let view = View::heredoc(text, h);

@@ -501,7 +501,9 @@ mod tests {
         // to be absent, and `each` finds nothing either way.
         assert_eq!(s.each("QUALIFY").count(), 0);
         assert_eq!(s.each("SAMPLE").count(), 0);
-        let absent = ["MERGE", "LOCKING", "CAST", "FORMAT", "SESSION", "OREPLACE", "STRTOK"];
+        let absent = [
+            "MERGE", "LOCKING", "CAST", "FORMAT", "SESSION", "OREPLACE", "STRTOK",
+        ];
         assert!(absent.iter().filter(|kw| s.may_have(kw)).count() <= 2);
     }
 

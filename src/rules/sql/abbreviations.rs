@@ -228,7 +228,10 @@ const COMPARISON_OPERATORS: [(&str, &str); 6] = [
 ];
 
 fn comparison_words(s: &Statement, out: &mut Findings) {
-    if !COMPARISON_OPERATORS.iter().any(|(word, _)| s.may_have(word)) {
+    if !COMPARISON_OPERATORS
+        .iter()
+        .any(|(word, _)| s.may_have(word))
+    {
         return;
     }
     for i in 0..s.len() {
