@@ -175,10 +175,14 @@ fn convert_sql(
     );
     let (text, _) = apply_edits(span.text(src), &mut inner);
     let converted = sql::convert_request(&text, &mut cx.in_transaction);
-    let markers = sql::markers(
-        &converted.diagnostics,
-        &sql::marked_codes(preceding_comments),
-    );
+    // A marker already before the request ends up before `BEGIN;` when it is wrapped, where a
+    // second conversion does not look: a wrapped request gets its own markers.
+    let already = if converted.atomic {
+        Vec::new()
+    } else {
+        sql::marked_codes(preceding_comments)
+    };
+    let markers = sql::markers(&converted.diagnostics, &already);
     cx.diagnostics
         .extend(sql::offset(converted.diagnostics, span.start as usize));
     // Markers go inside the transaction, right before the request, where a second conversion
@@ -304,6 +308,19 @@ pub fn convert_bteq(src: &str) -> ScriptOutput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wrapped_request_gets_its_own_markers() {
+        // Found by fuzzing: the marker before the request stayed before `BEGIN;`, so the second
+        // conversion added it again.
+        let src = "-- rsqlmig: TD059 old\nINSERT INTO t SELECT CAST(x AS FORMAT '') FROM s\n;DELETE FROM u;\n";
+        let once = convert_bteq(src).text;
+        assert!(
+            once.starts_with("-- rsqlmig: TD059 old\nBEGIN;\n-- rsqlmig: TD059 "),
+            "{once}"
+        );
+        assert_eq!(convert_bteq(&once).text, once);
+    }
 
     #[test]
     fn untouched_text_is_copied_byte_for_byte() {

@@ -4,6 +4,7 @@ use crate::convert::context::{Command, ConvertContext, Output};
 use crate::diagnostic::Severity;
 use crate::rules::{Rule, RuleKind};
 use crate::syntax::command::parse_file_spec;
+use crate::syntax::lexer::{Mode, TokenKind, tokenize};
 
 pub const OS_COMMAND: Rule = Rule {
     code: "BQ060",
@@ -112,7 +113,20 @@ pub fn run_file(cx: &mut ConvertContext, cmd: &Command) -> Output {
     Output::Lines(vec![line])
 }
 
-pub fn database(_cx: &mut ConvertContext, cmd: &Command) -> Output {
+pub fn database(cx: &mut ConvertContext, cmd: &Command) -> Output {
+    // The name is copied into SQL: an open quote, a comment or a `;` in it would run the
+    // statement into the rest of the script or end it early.
+    let odd = tokenize(cmd.args.as_bytes(), Mode::BteqSql)
+        .iter()
+        .any(|t| t.unterminated || t.kind.is_comment() || t.kind == TokenKind::Semicolon);
+    if odd || cmd.args.is_empty() {
+        return Output::Lines(cx.action_item(
+            DATABASE_COMMAND.code,
+            Severity::Warning,
+            cmd.span,
+            ".DATABASE name not understood: convert it by hand",
+        ));
+    }
     Output::Lines(vec![format!("SET search_path TO {};", cmd.args)])
 }
 
@@ -129,6 +143,20 @@ mod tests {
             out.text,
             "\\os rm ${DIR}/x.csv\n\\os echo \"error text\"\n\\os sleep 30\n\\remark 'Step 1 done//next'\nSET search_path TO ${TGT_DB};\n"
         );
+    }
+
+    #[test]
+    fn database_names_that_would_break_the_sql_are_action_items() {
+        // Found by fuzzing: `.DATABASE "` became `SET search_path TO ";`, a quote never closed.
+        for src in [".DATABASE \"\n", ".DATABASE x; y\n", ".DATABASE\n"] {
+            let out = convert_bteq(src);
+            assert!(
+                out.text.starts_with("-- rsqlmig: BQ065 "),
+                "{src:?}: {}",
+                out.text
+            );
+            assert_eq!(convert_bteq(&out.text).text, out.text);
+        }
     }
 
     #[test]
