@@ -101,24 +101,49 @@ impl Diagnostic {
 }
 
 /// Applies non-overlapping edits to `text`. Edits are sorted by position; an edit that overlaps
-/// an earlier one is skipped and returned so the caller can report or retry it.
+/// an earlier one is skipped and returned so the caller can report or retry it. `edits` keeps the
+/// applied ones, in order (for [`span_before_edits`]).
 pub fn apply_edits(text: &str, edits: &mut Vec<Edit>) -> (String, Vec<Edit>) {
     edits.sort_by_key(|e| (e.span.start, e.span.end));
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut skipped = Vec::new();
     let mut pos = 0usize;
-    for edit in edits.drain(..) {
+    edits.retain(|edit| {
         let range = edit.span.range();
         if range.start < pos {
-            skipped.push(edit);
-            continue;
+            skipped.push(edit.clone());
+            return false;
         }
         out.push_str(&text[pos..range.start]);
         out.push_str(&edit.replacement);
         pos = range.end;
-    }
+        true
+    });
     out.push_str(&text[pos..]);
     (out, skipped)
+}
+
+/// Where `span` of the text `apply_edits` wrote lies in the text before: `applied` are the edits
+/// it kept. A position inside a replacement moves to the edge of the span it replaced.
+pub fn span_before_edits(span: Span, applied: &[Edit]) -> Span {
+    let back = |pos: usize, is_end: bool| {
+        // How much the text before `pos` grew, edit by edit.
+        let mut growth = 0isize;
+        for e in applied {
+            let (start, end) = (e.span.start as usize, e.span.end as usize);
+            let new_start = start.saturating_add_signed(growth);
+            if pos <= new_start {
+                break;
+            }
+            if pos < new_start + e.replacement.len() {
+                return if is_end { end } else { start };
+            }
+            growth += e.replacement.len() as isize - (end - start) as isize;
+        }
+        pos.saturating_add_signed(-growth)
+    };
+    let start = back(span.start as usize, false);
+    Span::new(start, back(span.end as usize, true).max(start))
 }
 
 #[cfg(test)]
@@ -136,5 +161,27 @@ mod tests {
         assert_eq!(out, ">abcoverlapf");
         assert_eq!(skipped.len(), 1);
         assert_eq!(skipped[0].replacement, "X");
+        assert_eq!(edits.len(), 2, "the applied edits stay");
+    }
+
+    #[test]
+    fn spans_move_back_across_applied_edits() {
+        // "ab**cd" written as "ab********cd" (a masked password grows by 6).
+        let mut edits = vec![Edit::replace(Span::new(2, 4), "********")];
+        let (out, _) = apply_edits("ab**cd", &mut edits);
+        assert_eq!(out, "ab********cd");
+        let back = |s: usize, e: usize| span_before_edits(Span::new(s, e), &edits);
+        assert_eq!(back(0, 2), Span::new(0, 2));
+        assert_eq!(back(10, 12), Span::new(4, 6));
+        assert_eq!(back(0, 12), Span::new(0, 6));
+        assert_eq!(
+            back(3, 5),
+            Span::new(2, 4),
+            "inside the replacement: its edges"
+        );
+        // A shrinking edit: "abcdef" → "aXf".
+        let mut edits = vec![Edit::replace(Span::new(1, 5), "X")];
+        apply_edits("abcdef", &mut edits);
+        assert_eq!(span_before_edits(Span::new(2, 3), &edits), Span::new(5, 6));
     }
 }

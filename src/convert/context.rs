@@ -195,7 +195,9 @@ pub fn logon_line_secrets(text: &str) -> Vec<Span> {
         let lead = line.len() - body.len();
         if body.len() > 6 && body.as_bytes()[..6].eq_ignore_ascii_case(b"logon ") {
             let args_start = line_start + lead + 6;
-            let args = &text[args_start..line_start + line.trim_end().len()];
+            // `logon ` then only blanks: no arguments (the blank after `logon` may end the line).
+            let args_end = (line_start + line.trim_end().len()).max(args_start);
+            let args = &text[args_start..args_end];
             if let Some(r) = logon_password(args) {
                 secrets.push(Span::new(args_start + r.start, args_start + r.end));
             }
@@ -225,4 +227,20 @@ fn find_secrets(src: &str, script: &Script) -> Vec<Span> {
         }
     }
     secrets
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logon_lines_give_their_passwords() {
+        let text = "-- .logon tdp/u,pw1\nLOGON \n.LOGON\n* logon h/u,pw2;\n";
+        let found: Vec<&str> = logon_line_secrets(text)
+            .iter()
+            .map(|s| s.text(text))
+            .collect();
+        // Found by fuzzing: `LOGON ` with nothing after the blank sliced past the line's end.
+        assert_eq!(found, vec!["pw1", "pw2"]);
+    }
 }

@@ -5,7 +5,7 @@
 
 use crate::convert::context::{Command, ConvertContext, Output};
 use crate::convert::sql;
-use crate::diagnostic::{Diagnostic, Edit, apply_edits};
+use crate::diagnostic::{Diagnostic, Edit, apply_edits, span_before_edits};
 use crate::rules::bteq::{self, Position, comments, if_block, import, requests};
 use crate::syntax::lexer::TokenKind;
 use crate::syntax::script::{Dialect, Instruction, InstructionKind, Script};
@@ -183,8 +183,12 @@ fn convert_sql(
         sql::marked_codes(preceding_comments)
     };
     let markers = sql::markers(&converted.diagnostics, &already);
-    cx.diagnostics
-        .extend(sql::offset(converted.diagnostics, span.start as usize));
+    // The rules saw the text with `inner` applied: their spans go back to the input's.
+    let diagnostics = converted.diagnostics.into_iter().map(|mut d| {
+        d.span = span_before_edits(d.span, &inner).offset(span.start as usize);
+        d
+    });
+    cx.diagnostics.extend(diagnostics);
     // Markers go inside the transaction, right before the request, where a second conversion
     // finds them.
     let (before, after) = if converted.atomic {
@@ -320,6 +324,20 @@ mod tests {
             "{once}"
         );
         assert_eq!(convert_bteq(&once).text, once);
+    }
+
+    #[test]
+    fn diagnostics_point_into_the_input_when_a_password_was_masked() {
+        // Found by fuzzing: the rules see the request with `********` for the password, so a
+        // span measured there ran past the end of a shorter input.
+        let src = "COLLECT STATISTICS\n.LOGON h/u,pw\n.QUIT 0\n";
+        let out = convert_bteq(src);
+        let td040 = out.diagnostics.iter().find(|d| d.code == "TD040").unwrap();
+        // No `;`: the request runs to the end of the input.
+        assert_eq!(
+            td040.span.text(src),
+            "COLLECT STATISTICS\n.LOGON h/u,pw\n.QUIT 0"
+        );
     }
 
     #[test]

@@ -130,17 +130,6 @@ fn survey(text: &str, check: bool) -> (Findings, RequestShape) {
     (findings, shape)
 }
 
-/// The spans of `diagnostics` moved from request-relative to absolute positions.
-pub fn offset(diagnostics: Vec<Diagnostic>, base: usize) -> Vec<Diagnostic> {
-    diagnostics
-        .into_iter()
-        .map(|mut d| {
-            d.span = d.span.offset(base);
-            d
-        })
-        .collect()
-}
-
 /// Codes already marked in the comment text just before a request, so a second conversion does
 /// not add the same marker again.
 pub fn marked_codes(preceding_comments: &str) -> Vec<&str> {

@@ -47,17 +47,58 @@ pub struct Statement<'a> {
     pub kind: Kind,
     /// Index of the first token after any `LOCKING … FOR …` prefixes.
     pub body: usize,
-    /// The statement's words hashed into 512 bits (see [`word_bit`]): most rules look for a
-    /// keyword most statements lack, and skip the statement on one bit test.
-    words: [u64; 8],
+    /// The statement's words and operators, for rules that look for one most statements lack.
+    words: WordSet,
 }
 
-/// The bit of `word` (case-insensitive) in [`Statement::words`]: FNV-1a of its upper-cased
-/// bytes, folded to 9 bits.
-fn word_bit(word: &[u8]) -> (usize, u64) {
+/// Words (case-insensitive) and operators hashed into 512 bits, one bit each (FNV-1a of the
+/// upper-cased bytes, folded to 9 bits): a statement's set answers "may it hold this word?" with
+/// one bit test, never a false "no". Built at compile time for the rules' trigger words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WordSet([u64; 8]);
+
+impl WordSet {
+    /// The set that every statement may hold something of: for checks without triggers.
+    pub const ANY: WordSet = WordSet([u64::MAX; 8]);
+
+    pub const fn of(words: &[&str]) -> WordSet {
+        let mut set = [0u64; 8];
+        let mut i = 0;
+        while i < words.len() {
+            let (word, bit) = word_bit(words[i].as_bytes());
+            set[word] |= bit;
+            i += 1;
+        }
+        WordSet(set)
+    }
+
+    pub const fn union(self, other: WordSet) -> WordSet {
+        let mut set = self.0;
+        let mut i = 0;
+        while i < set.len() {
+            set[i] |= other.0[i];
+            i += 1;
+        }
+        WordSet(set)
+    }
+
+    fn insert(&mut self, word: &[u8]) {
+        let (word, bit) = word_bit(word);
+        self.0[word] |= bit;
+    }
+
+    /// Whether the sets share a bit: false means no word of one is in the other.
+    pub fn meets(&self, other: &WordSet) -> bool {
+        self.0.iter().zip(&other.0).any(|(a, b)| a & b != 0)
+    }
+}
+
+const fn word_bit(word: &[u8]) -> (usize, u64) {
     let mut hash: u32 = 0x811c_9dc5;
-    for &b in word {
-        hash = (hash ^ u32::from(b.to_ascii_uppercase())).wrapping_mul(0x0100_0193);
+    let mut i = 0;
+    while i < word.len() {
+        hash = (hash ^ word[i].to_ascii_uppercase() as u32).wrapping_mul(0x0100_0193);
+        i += 1;
     }
     let bit = ((hash >> 23) ^ (hash >> 7)) & 0x1ff;
     ((bit >> 6) as usize, 1 << (bit & 63))
@@ -80,11 +121,8 @@ fn ends_operand(t: &Token) -> bool {
 impl<'a> Statement<'a> {
     /// Builds the view over `tokens` (trivia allowed; it is dropped).
     pub fn new(src: &'a str, tokens: &[Token]) -> Statement<'a> {
-        let toks: Vec<Token> = tokens
-            .iter()
-            .copied()
-            .filter(|t| !t.kind.is_trivia())
-            .collect();
+        let mut toks: Vec<Token> = Vec::with_capacity(tokens.len());
+        toks.extend(tokens.iter().filter(|t| !t.kind.is_trivia()));
         let mut pair = vec![None; toks.len()];
         let mut depth = Vec::with_capacity(toks.len());
         let mut open: Vec<usize> = Vec::new();
@@ -104,10 +142,12 @@ impl<'a> Statement<'a> {
                 _ => depth.push(open.len() as u32),
             }
         }
-        let mut words = [0u64; 8];
-        for t in toks.iter().filter(|t| t.kind == TokenKind::Word) {
-            let (word, bit) = word_bit(t.span.text(src).as_bytes());
-            words[word] |= bit;
+        let mut words = WordSet([0; 8]);
+        for t in toks
+            .iter()
+            .filter(|t| matches!(t.kind, TokenKind::Word | TokenKind::Op))
+        {
+            words.insert(t.span.text(src).as_bytes());
         }
         let mut stmt = Statement {
             src,
@@ -165,15 +205,15 @@ impl<'a> Statement<'a> {
         })
     }
 
-    /// Whether the statement may hold the word `kw`: false means it does not.
+    /// Whether the statement may hold the word or operator `kw`: false means it does not.
     pub fn may_have(&self, kw: &str) -> bool {
         let (word, bit) = word_bit(kw.as_bytes());
-        self.words[word] & bit != 0
+        self.words.0[word] & bit != 0
     }
 
-    /// Whether the statement may hold any of `kws`: false means it holds none.
-    pub fn may_have_any(&self, kws: &[&str]) -> bool {
-        kws.iter().any(|kw| self.may_have(kw))
+    /// Whether the statement may hold a word or operator of `set`: false means it holds none.
+    pub fn may_hold(&self, set: &WordSet) -> bool {
+        self.words.meets(set)
     }
 
     /// The indices of the word `kw` (case-insensitive), in order.
@@ -187,8 +227,15 @@ impl<'a> Statement<'a> {
         kws.iter().enumerate().all(|(k, kw)| self.is(i + k, kw))
     }
 
+    /// Whether token `i` is one of the words `kws` (the token is read once, then lengths are
+    /// compared before any text: rules pass lists of up to 40 keywords).
     pub fn is_any(&self, i: usize, kws: &[&str]) -> bool {
-        kws.iter().any(|kw| self.is(i, kw))
+        let Some(t) = self.toks.get(i).filter(|t| t.kind == TokenKind::Word) else {
+            return false;
+        };
+        let word = &self.src.as_bytes()[t.span.start as usize..t.span.end as usize];
+        kws.iter()
+            .any(|kw| kw.len() == word.len() && word.eq_ignore_ascii_case(kw.as_bytes()))
     }
 
     /// Whether token `i` is the operator or punctuation `op`.
@@ -505,6 +552,12 @@ mod tests {
             "MERGE", "LOCKING", "CAST", "FORMAT", "SESSION", "OREPLACE", "STRTOK",
         ];
         assert!(absent.iter().filter(|kw| s.may_have(kw)).count() <= 2);
+        // Operators are in the set too, and sets built at compile time agree.
+        let s = stmt("x ^= 2 ** y");
+        assert!(s.may_have("^=") && s.may_have("**"));
+        const TRIGGERS: WordSet = WordSet::of(&["merge", "**"]);
+        assert!(s.may_hold(&TRIGGERS) && s.may_hold(&WordSet::ANY));
+        assert!(!stmt("SELECT 1").may_hold(&WordSet::of(&["**"])));
     }
 
     #[test]

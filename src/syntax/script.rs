@@ -138,7 +138,7 @@ impl<'a> Parser<'a> {
             src,
             dialect,
             lexer: Lexer::new(src),
-            tokens: Vec::with_capacity(src.len() / 4),
+            tokens: Vec::with_capacity(src.len() / 2 + 1),
             instructions: Vec::with_capacity(src.len() / 40),
             problems: Vec::new(),
         }

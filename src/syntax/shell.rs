@@ -49,17 +49,17 @@ pub fn find_heredocs(src: &[u8]) -> Result<Vec<Heredoc>, ShellError> {
 /// Whether a heredoc's command runs BTEQ: the command's base name (after the last `/`, with `$`, `{`, `}` stripped)
 /// is `bteq` case-insensitively, or a variable whose name contains `BTEQ` (`$BTEQ`, `${BTEQ_BIN}`).
 pub fn is_bteq_command(command: &str) -> bool {
-    command_is(command, &["bteq"])
+    command_is(command, &COMMAND_NAMES[..1])
 }
 
 /// Whether a heredoc's command runs RSQL: base name `rsql`, or a variable whose name contains `RSQL`.
 pub fn is_rsql_command(command: &str) -> bool {
-    command_is(command, &["rsql"])
+    command_is(command, &COMMAND_NAMES[1..2])
 }
 
 /// `fastload`, `mload`, `fexp`, `tbuild`, `tpump` (base names, case-insensitive, variables containing those names).
 pub fn is_teradata_utility_command(command: &str) -> bool {
-    command_is(command, &["fastload", "mload", "fexp", "tbuild", "tpump"])
+    command_is(command, &COMMAND_NAMES[2..])
 }
 
 /// True when a file is a shell script rather than plain BTEQ: it starts with `#!`, or it has a heredoc or
@@ -68,6 +68,9 @@ pub fn looks_like_shell(src: &[u8]) -> bool {
     let src = src.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(src);
     if src.starts_with(b"#!") {
         return true;
+    }
+    if !may_name_a_command(src) {
+        return false;
     }
     let mut scanner = Scanner::new(src);
     // An unterminated heredoc still shows the file is a script; it stays in `pending`.
@@ -78,6 +81,23 @@ pub fn looks_like_shell(src: &[u8]) -> bool {
     commands
         .map(|s| String::from_utf8_lossy(&src[s.range()]))
         .any(|c| is_bteq_command(&c) || is_rsql_command(&c) || is_teradata_utility_command(&c))
+}
+
+/// The names [`is_bteq_command`], [`is_rsql_command`] and [`is_teradata_utility_command`] look for.
+const COMMAND_NAMES: [&str; 7] = [
+    "bteq", "rsql", "fastload", "mload", "fexp", "tbuild", "tpump",
+];
+
+/// A cheap test before the shell scanner, which costs as much as parsing the script: a heredoc or
+/// `<` redirect needs a `<`, and a command that counts names one of [`COMMAND_NAMES`].
+fn may_name_a_command(src: &[u8]) -> bool {
+    if memchr::memchr(b'<', src).is_none() {
+        return false;
+    }
+    let lower = src.to_ascii_lowercase();
+    COMMAND_NAMES
+        .iter()
+        .any(|name| memchr::memmem::find(&lower, name.as_bytes()).is_some())
 }
 
 /// The command's base name is one of `names`, or it is a variable whose name contains one of them.
@@ -1299,6 +1319,10 @@ mod tests {
             b"bteq -c UTF8 < x.btq > log 2>&1\n",
             b"< x.btq $BTEQ\n",
             b"bteq <<EOF\nnever ends\n",
+            // The cheap test before the scan ignores case, as the command test does.
+            b"BTEQ <<EOF\n.LOGON x\nEOF\n",
+            b"${Bteq_Bin} <<EOF\nEOF\n",
+            b"TPump<<E\nE\n",
         ];
         for src in shell {
             assert!(looks_like_shell(src), "{}", String::from_utf8_lossy(src));
@@ -1309,6 +1333,7 @@ mod tests {
             b"/* bteq <<EOF */ SELECT 1;\n",
             b"#bteq <<EOF\n#.logon x\n#EOF\n",
             b"cat <<EOF\nbteq\nEOF\n",
+            b"SELECT a FROM t WHERE a <> b;\n",
             b"",
         ];
         for src in plain {

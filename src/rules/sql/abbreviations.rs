@@ -3,7 +3,7 @@
 use crate::diagnostic::Severity;
 use crate::rules::sql::{Findings, SqlCheck};
 use crate::rules::{Rule, RuleKind};
-use crate::sql::statement::{Kind, Statement};
+use crate::sql::statement::{Kind, Statement, WordSet};
 use crate::syntax::lexer::TokenKind;
 
 pub const KEYWORD_ABBREVIATIONS: Rule = Rule {
@@ -160,7 +160,7 @@ fn starts_statement(s: &Statement, i: usize) -> bool {
 }
 
 fn abbreviations(s: &Statement, out: &mut Findings) {
-    if !s.may_have_any(&["SEL", "INS", "UPD", "DEL"]) {
+    if !s.may_hold(&const { WordSet::of(&["SEL", "INS", "UPD", "DEL"]) }) {
         return;
     }
     for i in 0..s.len() {
@@ -180,6 +180,9 @@ fn abbreviations(s: &Statement, out: &mut Findings) {
 }
 
 fn not_equal(s: &Statement, out: &mut Findings) {
+    if !s.may_hold(&const { WordSet::of(&["^=", "~=", "NOT"]) }) {
+        return;
+    }
     for i in 0..s.len() {
         if s.is_op(i, "^=") || s.is_op(i, "~=") {
             out.replace(s.span(i), "<>");
@@ -228,10 +231,7 @@ const COMPARISON_OPERATORS: [(&str, &str); 6] = [
 ];
 
 fn comparison_words(s: &Statement, out: &mut Findings) {
-    if !COMPARISON_OPERATORS
-        .iter()
-        .any(|(word, _)| s.may_have(word))
-    {
+    if !s.may_hold(&const { WordSet::of(&["LT", "LE", "GT", "GE", "EQ", "NE"]) }) {
         return;
     }
     for i in 0..s.len() {
@@ -253,6 +253,9 @@ fn mod_operator(s: &Statement, out: &mut Findings) {
 }
 
 fn power(s: &Statement, out: &mut Findings) {
+    if !s.may_have("**") {
+        return;
+    }
     for i in 1..s.len().saturating_sub(1) {
         if !s.is_op(i, "**") || !s.after_operand(i) {
             continue;
@@ -283,6 +286,9 @@ fn power(s: &Statement, out: &mut Findings) {
 }
 
 fn minus(s: &Statement, out: &mut Findings) {
+    if !s.may_hold(&const { WordSet::of(&["MINUS", "EXCEPT"]) }) {
+        return;
+    }
     for i in 1..s.len() {
         let set_op = s.is(i, "MINUS") || s.is(i, "EXCEPT");
         if !set_op {
@@ -309,6 +315,9 @@ fn minus(s: &Statement, out: &mut Findings) {
 }
 
 fn top(s: &Statement, out: &mut Findings) {
+    if !s.may_have("TOP") {
+        return;
+    }
     for i in 1..s.len() {
         if !(s.is(i, "TOP") && s.is_any(i - 1, &["SELECT", "SEL", "DISTINCT", "ALL"])) {
             continue;

@@ -10,7 +10,7 @@
 use crate::diagnostic::Severity;
 use crate::rules::sql::{Findings, SqlCheck};
 use crate::rules::{Rule, RuleKind};
-use crate::sql::statement::{Kind, Statement};
+use crate::sql::statement::{Kind, Statement, WordSet};
 use crate::syntax::lexer::TokenKind;
 use crate::syntax::span::Span;
 
@@ -1523,7 +1523,7 @@ fn expr_start(s: &Statement, end: usize) -> usize {
 }
 
 fn like_any(s: &Statement, out: &mut Findings) {
-    if !s.may_have_any(&["ANY", "SOME", "ALL"]) {
+    if !s.may_hold(&const { WordSet::of(&["ANY", "SOME", "ALL"]) }) {
         return;
     }
     let mut done = 0usize;

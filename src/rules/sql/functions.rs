@@ -9,7 +9,7 @@
 use crate::diagnostic::Severity;
 use crate::rules::sql::{Findings, SqlCheck};
 use crate::rules::{Rule, RuleKind};
-use crate::sql::statement::{Kind, Statement};
+use crate::sql::statement::{Kind, Statement, WordSet};
 use crate::syntax::lexer::TokenKind;
 use crate::syntax::span::Span;
 
@@ -504,7 +504,7 @@ fn character_length(s: &Statement, out: &mut Findings) {
 }
 
 fn oreplace(s: &Statement, out: &mut Findings) {
-    if !s.may_have_any(&["OREPLACE", "OTRANSLATE"]) {
+    if !s.may_hold(&const { WordSet::of(&["OREPLACE", "OTRANSLATE"]) }) {
         return;
     }
     for i in 0..s.len() {
@@ -603,7 +603,7 @@ fn is_date_value(s: &Statement, i: usize, opens: &[Option<usize>]) -> bool {
 }
 
 fn current_timestamp(s: &Statement, out: &mut Findings) {
-    if !s.may_have_any(&["CURRENT_TIME", "CURRENT_TIMESTAMP"]) {
+    if !s.may_hold(&const { WordSet::of(&["CURRENT_TIME", "CURRENT_TIMESTAMP"]) }) {
         return;
     }
     for i in 0..s.len() {
@@ -1550,11 +1550,25 @@ UNION ALL",
     ),
 ];
 
+/// `RESET` and every name of [`TERADATA_ONLY`].
+const TERADATA_ONLY_WORDS: WordSet = {
+    let mut set = WordSet::of(&["RESET"]);
+    let mut i = 0;
+    while i < TERADATA_ONLY.len() {
+        set = set.union(WordSet::of(TERADATA_ONLY[i].0));
+        i += 1;
+    }
+    set
+};
+
 fn teradata_only(s: &Statement, out: &mut Findings) {
-    if !s.may_have("RESET") && !TERADATA_ONLY.iter().any(|(names, _)| s.may_have_any(names)) {
+    if !s.may_hold(&TERADATA_ONLY_WORDS) {
         return;
     }
     for i in 0..s.len() {
+        if s.kind_of(i) != Some(TokenKind::Word) {
+            continue;
+        }
         if s.is_seq(i, &["RESET", "WHEN"]) {
             out.report(
                 &TERADATA_ONLY_FUNCTIONS,

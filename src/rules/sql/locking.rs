@@ -3,7 +3,7 @@
 use crate::diagnostic::Severity;
 use crate::rules::sql::{Findings, SqlCheck};
 use crate::rules::{Rule, RuleKind};
-use crate::sql::statement::Statement;
+use crate::sql::statement::{Statement, WordSet};
 use crate::syntax::span::Span;
 
 pub const LOCKING_PREFIX: Rule = Rule {
@@ -27,7 +27,7 @@ pub const CHECKS: &[SqlCheck] = &[SqlCheck {
 }];
 
 fn locking(s: &Statement, out: &mut Findings) {
-    if !s.may_have_any(&["LOCKING", "LOCK"]) {
+    if !s.may_hold(&const { WordSet::of(&["LOCKING", "LOCK"]) }) {
         return;
     }
     let mut i = 0;
