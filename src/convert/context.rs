@@ -174,13 +174,11 @@ fn find_comment_secrets(src: &str, script: &Script) -> Vec<Span> {
         .filter(|i| i.kind == InstructionKind::DotCommand)
         .map(|i| i.span)
         .collect();
+    // A dot command masks its own password: a line secret that reaches into one (`.LOGON ,p--`,
+    // where the command ends before the comment) is the command's.
     logon_line_secrets(src)
         .into_iter()
-        .filter(|s| {
-            !commands
-                .iter()
-                .any(|c| c.start <= s.start && s.end <= c.end)
-        })
+        .filter(|s| !commands.iter().any(|c| c.start < s.end && s.start < c.end))
         .collect()
 }
 
@@ -188,8 +186,18 @@ fn find_comment_secrets(src: &str, script: &Script) -> Vec<Span> {
 /// `* LOGON …`), whatever surrounds it.
 pub fn logon_line_secrets(text: &str) -> Vec<Span> {
     let mut secrets = Vec::new();
-    let mut line_start = 0;
-    for line in text.split_inclusive('\n') {
+    // Only lines that hold `logon` can be one: find those with one byte search (scripts are
+    // mostly SQL, and this runs on every script convert and lint read).
+    let lower = text.as_bytes().to_ascii_lowercase();
+    let mut next_line = 0;
+    for at in memchr::memmem::find_iter(&lower, b"logon") {
+        if at < next_line {
+            continue;
+        }
+        let line_start = memchr::memrchr(b'\n', &lower[..at]).map_or(0, |n| n + 1);
+        let line_end = memchr::memchr(b'\n', &lower[at..]).map_or(text.len(), |n| at + n + 1);
+        next_line = line_end;
+        let line = &text[line_start..line_end];
         let body = line
             .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '/' | '*' | '.'));
         let lead = line.len() - body.len();
@@ -202,7 +210,6 @@ pub fn logon_line_secrets(text: &str) -> Vec<Span> {
                 secrets.push(Span::new(args_start + r.start, args_start + r.end));
             }
         }
-        line_start += line.len();
     }
     secrets
 }
@@ -235,7 +242,7 @@ mod tests {
 
     #[test]
     fn logon_lines_give_their_passwords() {
-        let text = "-- .logon tdp/u,pw1\nLOGON \n.LOGON\n* logon h/u,pw2;\n";
+        let text = "-- .logon tdp/u,pw1\nLOGON \n.LOGON\nSELECT logon, logon FROM t;\n* logon h/u,pw2; -- logon\n";
         let found: Vec<&str> = logon_line_secrets(text)
             .iter()
             .map(|s| s.text(text))

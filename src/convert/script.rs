@@ -341,6 +341,15 @@ mod tests {
     }
 
     #[test]
+    fn a_logon_password_that_runs_into_a_comment_is_masked_once() {
+        // Found by fuzzing: the logon line's secret (`pw--x`) reached past the command, which
+        // ends before its comment, and its mask overlapped the command's own edit.
+        let out = convert_bteq(".LOGON h/u,pw--x\nSELECT 1;\n");
+        assert!(!out.text.contains("pw"), "{}", out.text);
+        assert!(out.text.contains("SELECT 1;"));
+    }
+
+    #[test]
     fn untouched_text_is_copied_byte_for_byte() {
         let src = "/* banner */\n\nSELECT a -- keep\n  FROM t;   \n\n-- end\n";
         assert_eq!(convert_bteq(src).text, src);
