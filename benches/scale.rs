@@ -69,9 +69,18 @@ impl Run {
 }
 
 fn estate(scripts: usize) {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let corpus_dir = tmp.path().join("corpus");
-    let catalog_dir = tmp.path().join("catalog");
+    let temp = tempfile::tempdir().expect("temp dir");
+    // `RSQLMIG_BENCH_KEEP=DIR` keeps the estate (corpus, catalog, outputs) in DIR/<scripts>, a
+    // new directory, to profile one command by hand.
+    let root = match std::env::var_os("RSQLMIG_BENCH_KEEP") {
+        Some(dir) => PathBuf::from(dir).join(scripts.to_string()),
+        None => temp.path().to_path_buf(),
+    };
+    if root.join("corpus").exists() {
+        panic!("{} already holds an estate", root.display());
+    }
+    let corpus_dir = root.as_path().join("corpus");
+    let catalog_dir = root.as_path().join("catalog");
     let stats = corpus::generate(&corpus_dir, scripts, SEED);
     corpus::write_catalog(&catalog_dir, &stats);
     let corpus_mb = stats.bytes as f64 / 1e6;
@@ -81,11 +90,11 @@ fn estate(scripts: usize) {
         stats.workflows.len()
     );
 
-    let out = tmp.path().join("out");
+    let out = root.as_path().join("out");
     let convert = best_of(|| {
         let _ = std::fs::remove_dir_all(&out);
         measure(
-            tmp.path(),
+            root.as_path(),
             &[
                 "convert".as_ref(),
                 corpus_dir.as_os_str(),
@@ -105,7 +114,7 @@ fn estate(scripts: usize) {
     let lint_mb = gather_jobs(&out, &jobs) as f64 / 1e6;
     let lint = best_of(|| {
         measure(
-            tmp.path(),
+            root.as_path(),
             &[
                 "lint".as_ref(),
                 jobs.as_os_str(),
@@ -128,7 +137,7 @@ fn estate(scripts: usize) {
 
     let graph = best_of(|| {
         measure(
-            tmp.path(),
+            root.as_path(),
             &[
                 "graph".as_ref(),
                 catalog_dir.as_os_str(),

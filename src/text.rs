@@ -74,7 +74,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
 }
 
 fn utf8_or_latin1(bytes: &[u8], utf8: Encoding, offset: usize) -> Result<Decoded, DecodeError> {
-    if let Some(i) = bytes.iter().position(|&b| b == 0) {
+    if let Some(i) = memchr::memchr(0, bytes) {
         return Err(DecodeError::Binary { offset: offset + i });
     }
     Ok(match std::str::from_utf8(bytes) {

@@ -7,6 +7,8 @@
 //! What a byte sequence means depends on where it is (a `'` opens a string in SQL but not in a
 //! `.OS` command line), so the parser drives the lexer with a [`Mode`].
 
+use memchr::memmem;
+
 use crate::syntax::span::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -200,7 +202,7 @@ impl<'a> Lexer<'a> {
                 } else {
                     src.len()
                 };
-                match memchr(b'`', &src[start + 1..limit]) {
+                match memchr::memchr(b'`', &src[start + 1..limit]) {
                     Some(i) => self.token(TokenKind::Placeholder, start + 2 + i),
                     None => self.token(TokenKind::Other, start + 1),
                 }
@@ -280,7 +282,7 @@ impl<'a> Lexer<'a> {
         } else {
             self.src.len()
         };
-        match find(b"*/", &self.src[start + 2..limit]) {
+        match memmem::find(&self.src[start + 2..limit], b"*/") {
             Some(i) => self.token(TokenKind::BlockComment, start + 2 + i + 2),
             None => self.unterminated(TokenKind::BlockComment, limit),
         }
@@ -301,7 +303,7 @@ impl<'a> Lexer<'a> {
         };
         let mut i = self.pos + 1;
         while i < limit {
-            match memchr(quote, &src[i..limit]) {
+            match memchr::memchr(quote, &src[i..limit]) {
                 None => break,
                 Some(off) => {
                     i += off + 1;
@@ -347,7 +349,7 @@ impl<'a> Lexer<'a> {
         let start = self.pos;
         let src = self.src;
         match self.peek(1) {
-            Some(b'{') => match memchr(b'}', &src[start + 2..]) {
+            Some(b'{') => match memchr::memchr(b'}', &src[start + 2..]) {
                 Some(i) if !src[start + 2..start + 2 + i].contains(&b'\n') => {
                     self.token(TokenKind::Placeholder, start + 3 + i)
                 }
@@ -387,7 +389,7 @@ impl<'a> Lexer<'a> {
 
     fn dollar_quoted(&mut self, start: usize, tag_len: usize) -> Token {
         let tag = &self.src[start..start + tag_len];
-        match find(tag, &self.src[start + tag_len..]) {
+        match memmem::find(&self.src[start + tag_len..], tag) {
             Some(i) => self.token(TokenKind::String, start + tag_len + i + tag_len),
             None => self.unterminated(TokenKind::String, self.src.len()),
         }
@@ -407,7 +409,7 @@ impl<'a> Lexer<'a> {
         let start = self.pos;
         let src = self.src;
         if self.peek(1) == Some(b'{') {
-            if let Some(i) = find(b"}}", &src[start + 2..]) {
+            if let Some(i) = memmem::find(&src[start + 2..], b"}}") {
                 let inner = &src[start + 2..start + 2 + i];
                 if !inner.contains(&b'\n') {
                     return self.token(TokenKind::Placeholder, start + 4 + i);
@@ -460,29 +462,6 @@ fn matching_paren(src: &[u8], open: usize) -> Option<usize> {
                 }
             }
             _ => {}
-        }
-    }
-    None
-}
-
-pub(crate) fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
-    haystack.iter().position(|&b| b == needle)
-}
-
-pub(crate) fn find(needle: &[u8], haystack: &[u8]) -> Option<usize> {
-    if needle.is_empty() || haystack.len() < needle.len() {
-        return None;
-    }
-    let first = needle[0];
-    let mut from = 0;
-    while let Some(i) = memchr(first, &haystack[from..]) {
-        let at = from + i;
-        if haystack[at..].starts_with(needle) {
-            return Some(at);
-        }
-        from = at + 1;
-        if from + needle.len() > haystack.len() {
-            break;
         }
     }
     None

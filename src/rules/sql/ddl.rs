@@ -1077,6 +1077,16 @@ fn create_table_as(s: &Statement, out: &mut Findings) {
             with,
             data,
         }) => {
+            if let Some(odd) = unknown_after_with_data(s, with.1) {
+                // Unwrapping the query would pull that text into it (`… WITH DATA A SAMPLE 5`).
+                out.report(
+                    &CREATE_TABLE_AS,
+                    Severity::Warning,
+                    s.range(with.0, odd),
+                    "text after WITH DATA not understood: kept as written; convert this CREATE TABLE by hand",
+                );
+                return;
+            }
             before_as(out, as_at);
             if close <= open + 1 {
                 return;
@@ -1119,6 +1129,43 @@ fn create_table_as(s: &Statement, out: &mut Findings) {
         }
         _ => {}
     }
+}
+
+/// Words that may follow `WITH [NO] DATA` outside parentheses: statistics, indexes,
+/// partitioning and `ON COMMIT` (a name before `(`, such as `RANGE_N` or an index name, too).
+const AFTER_WITH_DATA: &[&str] = &[
+    "AND",
+    "NO",
+    "STATISTICS",
+    "STATS",
+    "STAT",
+    "UNIQUE",
+    "PRIMARY",
+    "INDEX",
+    "PARTITION",
+    "BY",
+    "COLUMN",
+    "ROW",
+    "ON",
+    "COMMIT",
+    "PRESERVE",
+    "DELETE",
+    "ROWS",
+];
+
+/// The first token after `WITH [NO] DATA` (ending at `end`) that is not a table option.
+fn unknown_after_with_data(s: &Statement, end: usize) -> Option<usize> {
+    (end + 1..s.len()).find(|&k| {
+        let known = s.depth[k] > 0
+            || matches!(
+                s.kind_of(k),
+                Some(TokenKind::LParen | TokenKind::RParen | TokenKind::Comma)
+            )
+            || s.is_any(k, AFTER_WITH_DATA)
+            || s.is_call(k)
+            || (k > 0 && s.is(k - 1, "INDEX") && s.is_name_part(k));
+        !known
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1820,6 +1867,11 @@ upd_dt DATE,\n  \"Cust Nm\" VARCHAR(10),\n  PRIMARY KEY (id)\n);"
             "CREATE TABLE t AS (SELECT a FROM s ORDER BY a LIMIT 10) LIMIT 0;"
         );
         assert!(ddl_codes("CREATE TABLE x AS (SELECT a FROM s) WITH DATA;").is_empty());
+        // Found by fuzzing: unwrapping the query pulled the unknown tail into it, where the
+        // second conversion read `A SAMPLE b` as the query's.
+        let odd = "CREATE TABLE p AS (SELECT a FROM s) WITH DATA A SAMPLE b;";
+        assert_eq!(conv(odd), odd);
+        assert_eq!(ddl_codes(odd), vec!["TD036"]);
     }
 
     #[test]
