@@ -327,13 +327,14 @@ fn unterminated(src: &str, delimiter: &str, opener: Span, out: &mut Sink) {
     let after = src[opener.end as usize..]
         .find('\n')
         .map_or(src.len(), |i| opener.end as usize + i + 1);
-    // A line that is the delimiter once blanks are trimmed: the usual mistake.
+    // A line that is the delimiter once blanks are trimmed: the usual mistake. A line that is
+    // exactly the delimiter closed an earlier heredoc of the same line (`<<E <<E`).
     let mut near_miss = None;
     let mut pos = after;
     while pos < src.len() {
         let end = src[pos..].find('\n').map_or(src.len(), |i| pos + i);
         let line = src[pos..end].trim_end_matches('\r');
-        if line.trim() == delimiter {
+        if line != delimiter && line.trim() == delimiter {
             near_miss = Some(Span::new(pos, pos + line.len()));
             break;
         }
@@ -457,5 +458,10 @@ mod tests {
         assert_eq!(out.text, "rsql <<EOF\nSELECT 1;\nEOF\nexit $?\n");
         let out = fixed("job.sh", "rsql <<EOF\nSELECT 1;", true);
         assert_eq!(out.text, "rsql <<EOF\nSELECT 1;\nEOF\n");
+        // Found by fuzzing: the line that closed the first `<<E` was offered as the second's
+        // "line with blanks", an edit that changed nothing, again on every `--fix`.
+        let out = fixed("job.sh", "<<E<<E", true);
+        assert_eq!(out.text, "<<E<<E\nE\nE\n");
+        assert!(only("job.sh", &out.text, "RS043").is_empty());
     }
 }
