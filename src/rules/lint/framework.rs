@@ -294,6 +294,17 @@ fn exit_code(unit: &FileUnit, inv: &Invocation, out: &mut Sink) {
     if cmd.words.iter().any(|w| w.text(src).contains("$?")) {
         return; // `if [ $? -ne 0 ]; then … exit …`: tested where it is still rsql's
     }
+    if line.span == inv.last_line {
+        // `rsql -f x; other`: a capture on the next line would hold `other`'s status, and one
+        // put between them could change what runs (`&&`): the user has to place it.
+        out.report(
+            &EXIT_CODE,
+            Severity::Error,
+            inv.command,
+            "rsql's exit code is lost to the command after it on the same line: capture `$?` right after rsql and `exit` with it (the framework records a failed run as a success)",
+        );
+        return;
+    }
     report_lost(unit, inv, None, out);
 }
 
@@ -434,6 +445,17 @@ mod tests {
             out.text
         );
         assert!(only("job.sh", &out.text, "RS051").is_empty());
+    }
+
+    #[test]
+    fn a_command_after_rsql_on_its_line_is_reported_without_a_fix() {
+        // Found by fuzzing: the capture went on the next line, after `w`, and was added again on
+        // every `--fix`.
+        let src = "#!/bin/bash\nsource $1/get_redshift_creds.sh $2\nrsql -f x.sql; w\n";
+        let d = only("job.sh", src, "RS051");
+        assert_eq!(d.len(), 1);
+        assert!(d[0].fix.is_none());
+        assert_eq!(fixed("job.sh", src, true).text, src);
     }
 
     #[test]
