@@ -4,12 +4,12 @@
 //! These rules read the body as written in the file (not the shell's view of it that the other
 //! rules read), since they are about the escapes themselves.
 
-use crate::diagnostic::{Applicability, Edit, Fix, Severity};
+use crate::diagnostic::{Applicability, Edit, Fix, Severity, apply_edits};
 use crate::lint::unit::{FileUnit, Sink};
 use crate::rules::{Rule, RuleKind};
 use crate::syntax::lexer::TokenKind;
 use crate::syntax::script::{Dialect, InstructionKind, Script};
-use crate::syntax::shell::{Heredoc, is_rsql_command};
+use crate::syntax::shell::{Heredoc, ShellError, find_heredocs, is_rsql_command};
 use crate::syntax::span::Span;
 
 pub const SHELL_DOLLAR: Rule = Rule {
@@ -357,6 +357,22 @@ fn unterminated(src: &str, delimiter: &str, opener: Span, out: &mut Sink) {
             )
         }
     };
+    // A delimiter line cannot close a heredoc whose opener line never ends (an open quote on it
+    // runs to the end of the file): offer the edit only where the shell then finds the end.
+    let (with_edit, _) = apply_edits(src, &mut vec![edit.clone()]);
+    let closes = !matches!(
+        find_heredocs(with_edit.as_bytes()),
+        Err(ShellError::UnterminatedHeredoc { opener: still, .. }) if still == opener
+    );
+    if !closes {
+        out.report(
+            &UNTERMINATED_HEREDOC,
+            Severity::Error,
+            opener,
+            format!("heredoc never closed: no line `{delimiter}` after it, and its opener line never ends (check the quotes on it)"),
+        );
+        return;
+    }
     out.report_fix(
         &UNTERMINATED_HEREDOC,
         Severity::Error,
@@ -463,5 +479,13 @@ mod tests {
         let out = fixed("job.sh", "<<E<<E", true);
         assert_eq!(out.text, "<<E<<E\nE\nE\n");
         assert!(only("job.sh", &out.text, "RS043").is_empty());
+        // Found by fuzzing: an open quote on the opener line swallows every `E` added after it.
+        let src = "rsql <<E <\"\nSELECT 1;\n";
+        let d = only("job.sh", src, "RS043");
+        assert!(
+            d[0].fix.is_none() && d[0].message.contains("quotes"),
+            "{d:#?}"
+        );
+        assert_eq!(fixed("job.sh", src, true).text, src);
     }
 }
