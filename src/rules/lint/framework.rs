@@ -308,6 +308,13 @@ fn exit_code(unit: &FileUnit, inv: &Invocation, out: &mut Sink) {
     report_lost(unit, inv, None, out);
 }
 
+fn lost_message(captured: Option<&str>) -> String {
+    match captured {
+        Some(name) => format!("rsql's exit code is captured in {name} but the script never exits with it: the framework records a failed run as a success"),
+        None => "rsql's exit code is not passed to the script's exit (capture `$?` right after the heredoc and `exit` with it): the framework records a failed run as a success".to_string(),
+    }
+}
+
 /// Reports rsql's exit code as lost, with the unsafe fix: capture it (unless `captured` already
 /// names the variable that does) and end the script with `exit` of it.
 fn report_lost(unit: &FileUnit, inv: &Invocation, captured: Option<&str>, out: &mut Sink) {
@@ -331,6 +338,15 @@ fn report_lost(unit: &FileUnit, inv: &Invocation, captured: Option<&str>, out: &
         && last.is_some_and(|l| l.span.start > inv.last_line.end);
     match last {
         Some(l) if last_is_exit => {
+            // `exit $other`: the status of another rsql run (a job with several); changing it
+            // would lose that one's, and the fixes would take turns.
+            if l.commands[0]
+                .word(src, 1)
+                .is_some_and(|w| w.starts_with('$') && w != format!("${var}"))
+            {
+                out.report(&EXIT_CODE, Severity::Error, inv.command, format!("{}; the script already exits with {} (several rsql runs: combine their codes by hand)", lost_message(captured), l.commands[0].word(src, 1).unwrap_or_default()));
+                return;
+            }
             let cmd = l.commands[0].span().expect("an exit command");
             edits.push(Edit::replace(cmd, exit));
         }
@@ -345,15 +361,11 @@ fn report_lost(unit: &FileUnit, inv: &Invocation, captured: Option<&str>, out: &
             edits.push(Edit::insert(src.len(), format!("{lead}{exit}{nl}")));
         }
     }
-    let message = match captured {
-        Some(name) => format!("rsql's exit code is captured in {name} but the script never exits with it: the framework records a failed run as a success"),
-        None => "rsql's exit code is not passed to the script's exit (capture `$?` right after the heredoc and `exit` with it): the framework records a failed run as a success".to_string(),
-    };
     out.report_fix(
         &EXIT_CODE,
         Severity::Error,
         inv.command,
-        message,
+        lost_message(captured),
         Some(Fix {
             applicability: Applicability::Unsafe,
             edits,
@@ -455,6 +467,17 @@ mod tests {
         let d = only("job.sh", src, "RS051");
         assert_eq!(d.len(), 1);
         assert!(d[0].fix.is_none());
+        assert_eq!(fixed("job.sh", src, true).text, src);
+    }
+
+    #[test]
+    fn a_second_rsql_run_keeps_its_exit() {
+        // Found by fuzzing: each run's fix rewrote the final `exit` to its own variable, and the
+        // fixes took turns on every `--fix`.
+        let src = "#!/bin/bash\nsource $1/get_redshift_creds.sh $2\nrsql <<EOF\nSELECT 1;\nEOF\nc=$?\nrsql -f x.sql\nrsqlexitcode=$?\nexit $rsqlexitcode\n";
+        let d = only("job.sh", src, "RS051");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(d[0].fix.is_none() && d[0].message.contains("several rsql runs"));
         assert_eq!(fixed("job.sh", src, true).text, src);
     }
 
