@@ -326,6 +326,25 @@ fn report_lost(unit: &FileUnit, inv: &Invocation, captured: Option<&str>, out: &
         let line_end = src[inv.last_line.end as usize..]
             .find('\n')
             .map(|i| inv.last_line.end as usize + i + 1);
+        // Right after the line is inside a heredoc's body when rsql's line opens one of its own
+        // (`rsql \`cmd <<E`): a capture there is text fed to a command, not shell.
+        let in_body = |at: usize| {
+            unit.heredocs
+                .iter()
+                .any(|h| h.body.start as usize <= at && at < h.terminator.end as usize)
+        };
+        if line_end.is_some_and(in_body) {
+            out.report(
+                &EXIT_CODE,
+                Severity::Error,
+                inv.command,
+                format!(
+                    "{}; the line after rsql's is inside a heredoc: capture it by hand",
+                    lost_message(None)
+                ),
+            );
+            return;
+        }
         match line_end {
             Some(at) => edits.push(Edit::insert(at, format!("{var}=$?{nl}"))),
             None => edits.push(Edit::insert(src.len(), format!("{nl}{var}=$?{nl}"))),
@@ -479,6 +498,17 @@ mod tests {
         assert_eq!(d.len(), 1, "{d:#?}");
         assert!(d[0].fix.is_none() && d[0].message.contains("several rsql runs"));
         assert_eq!(fixed("job.sh", src, true).text, src);
+    }
+
+    #[test]
+    fn no_capture_is_put_inside_a_heredoc() {
+        // Found by fuzzing: the capture after `rsql \`d<<E` went into the heredoc's body, so the
+        // next `--fix` added another.
+        let src = "#!/bin/bash\nsource $1/get_redshift_creds.sh $2\nrsql `d<<E\nSELECT 1;\nE\n";
+        let d = only("job.sh", src, "RS051");
+        assert!(d.iter().all(|d| d.fix.is_none()), "{d:#?}");
+        let once = fixed("job.sh", src, true).text;
+        assert_eq!(fixed("job.sh", &once, true).text, once);
     }
 
     #[test]
