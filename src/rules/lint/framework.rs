@@ -357,13 +357,20 @@ fn report_lost(unit: &FileUnit, inv: &Invocation, captured: Option<&str>, out: &
         && last.is_some_and(|l| l.span.start > inv.last_line.end);
     match last {
         Some(l) if last_is_exit => {
-            // `exit $other`: the status of another rsql run (a job with several); changing it
-            // would lose that one's, and the fixes would take turns.
-            if l.commands[0]
-                .word(src, 1)
-                .is_some_and(|w| w.starts_with('$') && w != format!("${var}"))
-            {
-                out.report(&EXIT_CODE, Severity::Error, inv.command, format!("{}; the script already exits with {} (several rsql runs: combine their codes by hand)", lost_message(captured), l.commands[0].word(src, 1).unwrap_or_default()));
+            // `exit $other` where `other=$?` captured another rsql run (a job with several):
+            // changing it would lose that one's status, and the two fixes would take turns.
+            let other_capture = exits_with(src, l).into_iter().find(|name| {
+                name != var
+                    && unit.lines.iter().any(|line| {
+                        line.commands.iter().any(|c| {
+                            c.word(src, 0)
+                                .and_then(assignment)
+                                .is_some_and(|(n, v)| n == name && is_status(v))
+                        })
+                    })
+            });
+            if let Some(other) = other_capture {
+                out.report(&EXIT_CODE, Severity::Error, inv.command, format!("{}; the script already exits with ${other}, another rsql run's (combine their codes by hand)", lost_message(captured)));
                 return;
             }
             let cmd = l.commands[0].span().expect("an exit command");
@@ -496,7 +503,16 @@ mod tests {
         let src = "#!/bin/bash\nsource $1/get_redshift_creds.sh $2\nrsql <<EOF\nSELECT 1;\nEOF\nc=$?\nrsql -f x.sql\nrsqlexitcode=$?\nexit $rsqlexitcode\n";
         let d = only("job.sh", src, "RS051");
         assert_eq!(d.len(), 1, "{d:#?}");
-        assert!(d[0].fix.is_none() && d[0].message.contains("several rsql runs"));
+        assert!(d[0].fix.is_none() && d[0].message.contains("another rsql run's"));
+        // `exit $?` is no other run's capture: the fix still replaces it.
+        let plain = "#!/bin/bash\nsource $1/get_redshift_creds.sh $2\nrsql <<EOF\nSELECT 1;\nEOF\necho done\nexit $?\n";
+        let out = fixed("job.sh", plain, true);
+        assert!(
+            out.text
+                .ends_with("rsqlexitcode=$?\necho done\nexit $rsqlexitcode\n"),
+            "{}",
+            out.text
+        );
         assert_eq!(fixed("job.sh", src, true).text, src);
     }
 
