@@ -322,26 +322,33 @@ fn report_lost(unit: &FileUnit, inv: &Invocation, captured: Option<&str>, out: &
     let nl = unit.file.line_ending.as_str();
     let var = captured.unwrap_or("rsqlexitcode");
     let mut edits = Vec::new();
+    // Text inserted inside a heredoc's body is fed to a command, not run by the shell: after
+    // rsql's line when that line opens a heredoc of its own (`rsql \`cmd <<E`), or at the end of
+    // a script whose last heredoc is never closed.
+    let in_body = |at: usize| {
+        unit.heredocs
+            .iter()
+            .any(|h| h.body.start as usize <= at && at < h.terminator.end as usize)
+            || unit
+                .unterminated
+                .is_some_and(|(_, opener)| at > opener.end as usize)
+    };
+    let by_hand = |out: &mut Sink, what: &str| {
+        out.report(
+            &EXIT_CODE,
+            Severity::Error,
+            inv.command,
+            format!("{}; {what}", lost_message(captured)),
+        );
+    };
     if captured.is_none() {
         let line_end = src[inv.last_line.end as usize..]
             .find('\n')
             .map(|i| inv.last_line.end as usize + i + 1);
-        // Right after the line is inside a heredoc's body when rsql's line opens one of its own
-        // (`rsql \`cmd <<E`): a capture there is text fed to a command, not shell.
-        let in_body = |at: usize| {
-            unit.heredocs
-                .iter()
-                .any(|h| h.body.start as usize <= at && at < h.terminator.end as usize)
-        };
         if line_end.is_some_and(in_body) {
-            out.report(
-                &EXIT_CODE,
-                Severity::Error,
-                inv.command,
-                format!(
-                    "{}; the line after rsql's is inside a heredoc: capture it by hand",
-                    lost_message(None)
-                ),
+            by_hand(
+                out,
+                "the line after rsql's is inside a heredoc: capture it by hand",
             );
             return;
         }
@@ -370,11 +377,23 @@ fn report_lost(unit: &FileUnit, inv: &Invocation, captured: Option<&str>, out: &
                     })
             });
             if let Some(other) = other_capture {
-                out.report(&EXIT_CODE, Severity::Error, inv.command, format!("{}; the script already exits with ${other}, another rsql run's (combine their codes by hand)", lost_message(captured)));
+                by_hand(
+                    out,
+                    &format!(
+                        "the script already exits with ${other}, another rsql run's (combine their codes by hand)"
+                    ),
+                );
                 return;
             }
             let cmd = l.commands[0].span().expect("an exit command");
             edits.push(Edit::replace(cmd, exit));
+        }
+        _ if in_body(src.len()) => {
+            by_hand(
+                out,
+                "the script ends inside a heredoc that is never closed: close it, then exit with the code",
+            );
+            return;
         }
         _ => {
             let lead = if src.ends_with('\n')
@@ -514,6 +533,18 @@ mod tests {
             out.text
         );
         assert_eq!(fixed("job.sh", src, true).text, src);
+    }
+
+    #[test]
+    fn no_exit_is_put_inside_a_heredoc_never_closed() {
+        // Found by fuzzing: `exit $rsqlexitcode` was appended to the body of the unclosed heredoc
+        // (so the shell never saw it) and appended again on every `--fix`.
+        let src = "#!/bin/bash\nsource $1/get_redshift_creds.sh $2\nrsql -f x.sql\nrc=$?\ncat <<E\nnot closed\n";
+        let d = only("job.sh", src, "RS051");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(d[0].fix.is_none() && d[0].message.contains("never closed"));
+        let once = fixed("job.sh", src, true).text;
+        assert_eq!(fixed("job.sh", &once, true).text, once);
     }
 
     #[test]
