@@ -49,7 +49,13 @@ pub struct Statement<'a> {
     pub body: usize,
     /// The statement's words and operators, for rules that look for one most statements lack.
     words: WordSet,
+    /// Each token's bit in a `WordSet` ([`NO_BIT`] for tokens other than words and operators),
+    /// so [`Statement::is_in`] rules most tokens out with one bit test.
+    bits: Vec<u16>,
 }
+
+/// The bit of a token that is not a word or an operator.
+const NO_BIT: u16 = u16::MAX;
 
 /// Words (case-insensitive) and operators hashed into 512 bits, one bit each (FNV-1a of the
 /// upper-cased bytes, folded to 9 bits): a statement's set answers "may it hold this word?" with
@@ -65,8 +71,8 @@ impl WordSet {
         let mut set = [0u64; 8];
         let mut i = 0;
         while i < words.len() {
-            let (word, bit) = word_bit(words[i].as_bytes());
-            set[word] |= bit;
+            let bit = bit_of(words[i].as_bytes());
+            set[bit as usize >> 6] |= 1 << (bit & 63);
             i += 1;
         }
         WordSet(set)
@@ -82,9 +88,12 @@ impl WordSet {
         WordSet(set)
     }
 
-    fn insert(&mut self, word: &[u8]) {
-        let (word, bit) = word_bit(word);
-        self.0[word] |= bit;
+    fn insert(&mut self, bit: u16) {
+        self.0[bit as usize >> 6] |= 1 << (bit & 63);
+    }
+
+    fn contains(&self, bit: u16) -> bool {
+        self.0[bit as usize >> 6] & (1 << (bit & 63)) != 0
     }
 
     /// Whether the sets share a bit: false means no word of one is in the other.
@@ -93,15 +102,57 @@ impl WordSet {
     }
 }
 
-const fn word_bit(word: &[u8]) -> (usize, u64) {
+/// The word's bit number (0..512).
+const fn bit_of(word: &[u8]) -> u16 {
     let mut hash: u32 = 0x811c_9dc5;
     let mut i = 0;
     while i < word.len() {
         hash = (hash ^ word[i].to_ascii_uppercase() as u32).wrapping_mul(0x0100_0193);
         i += 1;
     }
-    let bit = ((hash >> 23) ^ (hash >> 7)) & 0x1ff;
-    ((bit >> 6) as usize, 1 << (bit & 63))
+    (((hash >> 23) ^ (hash >> 7)) & 0x1ff) as u16
+}
+
+/// A word in upper case for `match`ing against keywords, without allocating; words longer than
+/// any keyword come out empty.
+pub struct Upper {
+    buf: [u8; 24],
+    len: usize,
+}
+
+impl Upper {
+    pub fn of(word: &str) -> Upper {
+        let mut up = Upper {
+            buf: [0; 24],
+            len: 0,
+        };
+        if word.len() <= up.buf.len() {
+            up.len = word.len();
+            up.buf[..up.len].copy_from_slice(word.as_bytes());
+            up.buf[..up.len].make_ascii_uppercase();
+        }
+        up
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Upper-casing ASCII letters keeps UTF-8 valid.
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
+    }
+}
+
+/// A keyword list with its `WordSet`, built at compile time, for [`Statement::is_in`].
+pub struct Keywords {
+    set: WordSet,
+    words: &'static [&'static str],
+}
+
+impl Keywords {
+    pub const fn new(words: &'static [&'static str]) -> Keywords {
+        Keywords {
+            set: WordSet::of(words),
+            words,
+        }
+    }
 }
 
 /// Operand-ending tokens: what can stand just before a binary operator.
@@ -143,12 +194,17 @@ impl<'a> Statement<'a> {
             }
         }
         let mut words = WordSet([0; 8]);
-        for t in toks
+        let bits = toks
             .iter()
-            .filter(|t| matches!(t.kind, TokenKind::Word | TokenKind::Op))
-        {
-            words.insert(t.span.text(src).as_bytes());
-        }
+            .map(|t| {
+                if !matches!(t.kind, TokenKind::Word | TokenKind::Op) {
+                    return NO_BIT;
+                }
+                let bit = bit_of(t.span.text(src).as_bytes());
+                words.insert(bit);
+                bit
+            })
+            .collect();
         let mut stmt = Statement {
             src,
             toks,
@@ -157,6 +213,7 @@ impl<'a> Statement<'a> {
             kind: Kind::Other,
             body: 0,
             words,
+            bits,
         };
         stmt.body = stmt.skip_locking(0);
         stmt.kind = stmt.kind_at(stmt.body);
@@ -207,8 +264,7 @@ impl<'a> Statement<'a> {
 
     /// Whether the statement may hold the word or operator `kw`: false means it does not.
     pub fn may_have(&self, kw: &str) -> bool {
-        let (word, bit) = word_bit(kw.as_bytes());
-        self.words.0[word] & bit != 0
+        self.words.contains(bit_of(kw.as_bytes()))
     }
 
     /// Whether the statement may hold a word or operator of `set`: false means it holds none.
@@ -218,8 +274,13 @@ impl<'a> Statement<'a> {
 
     /// The indices of the word `kw` (case-insensitive), in order.
     pub fn each<'s>(&'s self, kw: &'s str) -> impl Iterator<Item = usize> + 's {
-        let len = if self.may_have(kw) { self.len() } else { 0 };
-        (0..len).filter(move |&i| self.is(i, kw))
+        let bit = bit_of(kw.as_bytes());
+        let len = if self.words.contains(bit) {
+            self.len()
+        } else {
+            0
+        };
+        (0..len).filter(move |&i| self.bits[i] == bit && self.is(i, kw))
     }
 
     /// Whether the words from `i` on are `kws`.
@@ -236,6 +297,18 @@ impl<'a> Statement<'a> {
         let word = &self.src.as_bytes()[t.span.start as usize..t.span.end as usize];
         kws.iter()
             .any(|kw| kw.len() == word.len() && word.eq_ignore_ascii_case(kw.as_bytes()))
+    }
+
+    /// Whether token `i` may be a word or operator of `set`: false means it is none of them.
+    pub fn may_be(&self, i: usize, set: &WordSet) -> bool {
+        self.bits
+            .get(i)
+            .is_some_and(|&bit| bit != NO_BIT && set.contains(bit))
+    }
+
+    /// Whether token `i` is one of the words `kws`: one bit test rules out most tokens.
+    pub fn is_in(&self, i: usize, kws: &Keywords) -> bool {
+        self.may_be(i, &kws.set) && self.is_any(i, kws.words)
     }
 
     /// Whether token `i` is the operator or punctuation `op`.
@@ -310,15 +383,13 @@ impl<'a> Statement<'a> {
 
     /// Words after which an operand starts (so they do not end one).
     fn is_keyword_before_operand(&self, i: usize) -> bool {
-        self.is_any(
-            i,
-            &[
-                "SELECT", "SEL", "WHERE", "AND", "OR", "NOT", "ON", "WHEN", "THEN", "ELSE", "SET",
-                "BY", "HAVING", "QUALIFY", "BETWEEN", "IN", "LIKE", "IS", "RETURN", "VALUES", "AS",
-                "DISTINCT", "CASE", "FROM", "JOIN", "USING", "TABLE", "VIEW", "INTO", "UPDATE",
-                "DATABASE", "SCHEMA", "EXISTS", "INDEX",
-            ],
-        )
+        const BEFORE_OPERAND: Keywords = Keywords::new(&[
+            "SELECT", "SEL", "WHERE", "AND", "OR", "NOT", "ON", "WHEN", "THEN", "ELSE", "SET",
+            "BY", "HAVING", "QUALIFY", "BETWEEN", "IN", "LIKE", "IS", "RETURN", "VALUES", "AS",
+            "DISTINCT", "CASE", "FROM", "JOIN", "USING", "TABLE", "VIEW", "INTO", "UPDATE",
+            "DATABASE", "SCHEMA", "EXISTS", "INDEX",
+        ]);
+        self.is_in(i, &BEFORE_OPERAND)
     }
 
     /// The first token of the operand that ends at `end` (a dotted name, a literal, a call, or a
@@ -448,7 +519,7 @@ impl<'a> Statement<'a> {
         if t.kind != TokenKind::Word {
             return Kind::Other;
         }
-        match t.span.text(self.src).to_ascii_uppercase().as_str() {
+        match Upper::of(t.span.text(self.src)).as_str() {
             "SELECT" | "SEL" => Kind::Select,
             "INSERT" | "INS" => Kind::Insert,
             "UPDATE" | "UPD" => Kind::Update,

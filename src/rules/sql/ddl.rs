@@ -8,7 +8,7 @@
 use crate::diagnostic::Severity;
 use crate::rules::sql::{Findings, SqlCheck};
 use crate::rules::{Rule, RuleKind};
-use crate::sql::statement::{Kind, Statement};
+use crate::sql::statement::{Keywords, Kind, Statement};
 use crate::syntax::lexer::TokenKind;
 use crate::syntax::span::Span;
 
@@ -719,7 +719,7 @@ fn set_multiset(s: &Statement, out: &mut Findings) {
 
 /// Whether a table option is one of Teradata's storage options.
 fn known_option(s: &Statement, o: &TableOption) -> bool {
-    const FIRST: &[&str] = &[
+    const FIRST: Keywords = Keywords::new(&[
         "NO",
         "FALLBACK",
         "LOG",
@@ -739,8 +739,8 @@ fn known_option(s: &Statement, o: &TableOption) -> bool {
         "MAXIMUM",
         "FREESPACE",
         "BLOCKCOMPRESSION",
-    ];
-    const KEY: &[&str] = &[
+    ]);
+    const KEY: Keywords = Keywords::new(&[
         "FALLBACK",
         "LOG",
         "JOURNAL",
@@ -751,8 +751,8 @@ fn known_option(s: &Statement, o: &TableOption) -> bool {
         "FREESPACE",
         "BLOCKCOMPRESSION",
         "LOADING",
-    ];
-    s.is_any(o.first, FIRST) && (o.first..=o.last).any(|k| s.is_any(k, KEY))
+    ]);
+    s.is_in(o.first, &FIRST) && (o.first..=o.last).any(|k| s.is_in(k, &KEY))
 }
 
 fn table_options(s: &Statement, out: &mut Findings) {
@@ -790,7 +790,7 @@ fn table_options(s: &Statement, out: &mut Findings) {
 /// The column definitions of a `CREATE TABLE (…)` or of `ALTER TABLE … ADD`: inclusive ranges
 /// whose first token is the column name.
 fn column_defs(s: &Statement) -> Vec<Range> {
-    const NOT_COLUMNS: &[&str] = &[
+    const NOT_COLUMNS: Keywords = Keywords::new(&[
         "CONSTRAINT",
         "PRIMARY",
         "UNIQUE",
@@ -799,7 +799,7 @@ fn column_defs(s: &Statement) -> Vec<Range> {
         "LIKE",
         "INDEX",
         "PERIOD",
-    ];
+    ]);
     let mut defs = Vec::new();
     if let Some(t) = create_table(s) {
         if let Some(Source::Columns { open }) = t.source {
@@ -823,7 +823,7 @@ fn column_defs(s: &Statement) -> Vec<Range> {
     defs.retain(|&(a, b)| {
         a < b
             && matches!(s.kind_of(a), Some(TokenKind::Word | TokenKind::QuotedIdent))
-            && !s.is_any(a, NOT_COLUMNS)
+            && !s.is_in(a, &NOT_COLUMNS)
     });
     defs
 }
@@ -1133,7 +1133,7 @@ fn create_table_as(s: &Statement, out: &mut Findings) {
 
 /// Words that may follow `WITH [NO] DATA` outside parentheses: statistics, indexes,
 /// partitioning and `ON COMMIT` (a name before `(`, such as `RANGE_N` or an index name, too).
-const AFTER_WITH_DATA: &[&str] = &[
+const AFTER_WITH_DATA: Keywords = Keywords::new(&[
     "AND",
     "NO",
     "STATISTICS",
@@ -1151,7 +1151,7 @@ const AFTER_WITH_DATA: &[&str] = &[
     "PRESERVE",
     "DELETE",
     "ROWS",
-];
+]);
 
 /// The first token after `WITH [NO] DATA` (ending at `end`) that is not a table option.
 fn unknown_after_with_data(s: &Statement, end: usize) -> Option<usize> {
@@ -1161,7 +1161,7 @@ fn unknown_after_with_data(s: &Statement, end: usize) -> Option<usize> {
                 s.kind_of(k),
                 Some(TokenKind::LParen | TokenKind::RParen | TokenKind::Comma)
             )
-            || s.is_any(k, AFTER_WITH_DATA)
+            || s.is_in(k, &AFTER_WITH_DATA)
             || s.is_call(k)
             || (k > 0 && s.is(k - 1, "INDEX") && s.is_name_part(k));
         !known
@@ -1394,13 +1394,13 @@ fn collect_statistics(s: &Statement, out: &mut Findings) {
         return;
     }
     i += 1;
-    const CLAUSES: &[&str] = &["ON", "COLUMN", "INDEX", "USING", "FROM"];
+    const CLAUSES: Keywords = Keywords::new(&["ON", "COLUMN", "INDEX", "USING", "FROM"]);
     let mut table: Option<Range> = None;
     let mut columns: Vec<&str> = Vec::new();
     let mut unreadable = false;
     // `Collect Statistics db.t Column (c)`: the table without ON.
     if s.is_name_part(i)
-        && !s.is_any(i, CLAUSES)
+        && !s.is_in(i, &CLAUSES)
         && let Some(end) = s.name_end(i)
     {
         table = Some((i, end));

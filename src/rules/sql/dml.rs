@@ -10,7 +10,7 @@
 use crate::diagnostic::Severity;
 use crate::rules::sql::{Findings, SqlCheck};
 use crate::rules::{Rule, RuleKind};
-use crate::sql::statement::{Kind, Statement, WordSet};
+use crate::sql::statement::{Keywords, Kind, Statement, Upper, WordSet};
 use crate::syntax::lexer::TokenKind;
 use crate::syntax::span::Span;
 
@@ -282,7 +282,7 @@ impl Rewrite {
 }
 
 /// Words that end a table reference or an expression rather than name an alias.
-const NOT_ALIASES: &[&str] = &[
+const NOT_ALIASES: Keywords = Keywords::new(&[
     "FROM",
     "WHERE",
     "SET",
@@ -326,12 +326,12 @@ const NOT_ALIASES: &[&str] = &[
     "LIKE",
     "BETWEEN",
     "NULL",
-];
+]);
 
 /// Whether token `i` can be an alias.
 fn is_alias(s: &Statement, i: usize) -> bool {
     match s.kind_of(i) {
-        Some(TokenKind::Word) => !s.is_any(i, NOT_ALIASES),
+        Some(TokenKind::Word) => !s.is_in(i, &NOT_ALIASES),
         Some(TokenKind::QuotedIdent) => true,
         _ => false,
     }
@@ -460,7 +460,7 @@ fn defines_relation(s: &Statement, a: usize, b: usize) -> bool {
     match s.kind_of(a - 1) {
         Some(TokenKind::RParen) => s.partner(a - 1).is_some_and(|o| in_from_list(s, o)),
         Some(TokenKind::Word | TokenKind::QuotedIdent | TokenKind::Placeholder) => {
-            !s.is_any(a - 1, NOT_ALIASES) && in_from_list(s, chain_start(s, part_start(s, a - 1)))
+            !s.is_in(a - 1, &NOT_ALIASES) && in_from_list(s, chain_start(s, part_start(s, a - 1)))
         }
         _ => false,
     }
@@ -469,9 +469,10 @@ fn defines_relation(s: &Statement, a: usize, b: usize) -> bool {
 /// Whether another relation of the statement (outside the token ranges `skip`) is visible
 /// under `name`: renaming references to or from it would change what they mean.
 fn defined_elsewhere(s: &Statement, name: &str, skip: &[(usize, usize)]) -> bool {
+    // A part's tokens touch (`part_end`), so its text is its source slice: no allocation.
     parts(s, 0, s.len()).into_iter().any(|(a, b)| {
         !skip.iter().any(|&(x, y)| a >= x && b <= y)
-            && same_ident(&chain_text(s, a, b), name)
+            && same_ident(s.slice(a, b), name)
             && defines_relation(s, a, b)
     })
 }
@@ -487,7 +488,7 @@ fn qualifier_refs(
     parts(s, from, to)
         .into_iter()
         .filter(|&(a, b)| {
-            !claimed.contains(&a) && is_qualifier(s, a, b) && same_ident(&chain_text(s, a, b), name)
+            !claimed.contains(&a) && is_qualifier(s, a, b) && same_ident(s.slice(a, b), name)
         })
         .collect()
 }
@@ -1123,7 +1124,7 @@ fn merge(s: &Statement, out: &mut Findings) {
 // TD080 QUALIFY
 // ---------------------------------------------------------------------------------------------
 
-const AGGREGATES: &[&str] = &[
+const AGGREGATES: Keywords = Keywords::new(&[
     "SUM",
     "COUNT",
     "MIN",
@@ -1135,7 +1136,7 @@ const AGGREGATES: &[&str] = &[
     "VAR_POP",
     "VAR_SAMP",
     "LISTAGG",
-];
+]);
 
 /// Whether `from..to` calls an aggregate (not a window function), outside subqueries.
 fn has_aggregate(s: &Statement, from: usize, to: usize) -> bool {
@@ -1146,7 +1147,7 @@ fn has_aggregate(s: &Statement, from: usize, to: usize) -> bool {
             continue;
         }
         if s.is_call(k)
-            && s.is_any(k, AGGREGATES)
+            && s.is_in(k, &AGGREGATES)
             && !s.partner(k + 1).is_some_and(|c| s.is(c + 1, "OVER"))
         {
             return true;
@@ -1168,10 +1169,10 @@ fn query_run(s: &Statement, i: usize) -> (usize, usize) {
     (begin, end)
 }
 
-const SET_OPERATORS: &[&str] = &["UNION", "EXCEPT", "MINUS", "INTERSECT"];
+const SET_OPERATORS: Keywords = Keywords::new(&["UNION", "EXCEPT", "MINUS", "INTERSECT"]);
 
 /// Words that may not be a column's output name on their own.
-const NOT_COLUMNS: &[&str] = &[
+const NOT_COLUMNS: Keywords = Keywords::new(&[
     "CURRENT_DATE",
     "CURRENT_TIME",
     "CURRENT_TIMESTAMP",
@@ -1182,13 +1183,13 @@ const NOT_COLUMNS: &[&str] = &[
     "NULL",
     "TRUE",
     "FALSE",
-];
+]);
 
 /// The output name of the select item `first..=last`: its alias or its column name.
 fn output_name<'a>(s: &Statement<'a>, first: usize, last: usize) -> Option<&'a str> {
     let name_like = |i: usize| {
         matches!(s.kind_of(i), Some(TokenKind::QuotedIdent))
-            || s.kind_of(i) == Some(TokenKind::Word) && !s.is_any(i, NOT_COLUMNS)
+            || s.kind_of(i) == Some(TokenKind::Word) && !s.is_in(i, &NOT_COLUMNS)
     };
     if last > first && s.is(last - 1, "AS") {
         return is_alias(s, last).then(|| s.text(last));
@@ -1208,7 +1209,7 @@ fn output_name<'a>(s: &Statement<'a>, first: usize, last: usize) -> Option<&'a s
                 | TokenKind::Number
                 | TokenKind::String
         )
-    ) && !s.is_any(before, NOT_ALIASES);
+    ) && !s.is_in(before, &NOT_ALIASES);
     (last > first && ends_expr && is_alias(s, last) && name_like(last)).then(|| s.text(last))
 }
 
@@ -1387,7 +1388,7 @@ fn wrap_grouped(
     if s.is_any(first_item, &["DISTINCT", "ALL"]) {
         first_item += 1;
     }
-    if (begin..end).any(|k| s.depth[k] == d && s.is_any(k, SET_OPERATORS)) {
+    if (begin..end).any(|k| s.depth[k] == d && s.is_in(k, &SET_OPERATORS)) {
         return keep(out, "the query is part of a set operation");
     }
     if s.is(first_item, "TOP") {
@@ -1495,7 +1496,7 @@ fn comparison(s: &Statement, i: usize) -> Option<&'static str> {
             ">=" => ">=",
             _ => return None,
         },
-        TokenKind::Word => match s.text(i).to_ascii_uppercase().as_str() {
+        TokenKind::Word => match Upper::of(s.text(i)).as_str() {
             "EQ" => "=",
             "NE" => "<>",
             "LT" => "<",
@@ -1685,7 +1686,7 @@ fn sample_at(s: &Statement, i: usize, out: &mut Findings) {
             "SAMPLE in a query with ORDER BY: sample in a subquery (ORDER BY RANDOM() LIMIT n) and sort outside it; kept",
         );
     }
-    if (begin..end).any(|k| s.depth[k] == d && s.is_any(k, SET_OPERATORS)) {
+    if (begin..end).any(|k| s.depth[k] == d && s.is_in(k, &SET_OPERATORS)) {
         return fail(
             out,
             "SAMPLE in a branch of a set operation: put the branch in parentheses with ORDER BY RANDOM() LIMIT n; kept",

@@ -9,7 +9,7 @@
 use crate::diagnostic::Severity;
 use crate::rules::sql::{Findings, SqlCheck};
 use crate::rules::{Rule, RuleKind};
-use crate::sql::statement::{Kind, Statement, WordSet};
+use crate::sql::statement::{Keywords, Kind, Statement, Upper, WordSet};
 use crate::syntax::lexer::TokenKind;
 use crate::syntax::span::Span;
 
@@ -324,10 +324,10 @@ fn call_start(s: &Statement, i: usize) -> Option<usize> {
 }
 
 /// Keywords after which a value (an operand) starts.
-const VALUE_KEYWORDS: &[&str] = &[
+const VALUE_KEYWORDS: Keywords = Keywords::new(&[
     "SELECT", "SEL", "WHERE", "AND", "OR", "NOT", "ON", "WHEN", "THEN", "ELSE", "HAVING",
     "QUALIFY", "BETWEEN", "IN", "RETURN", "VALUES", "DISTINCT", "CASE", "FROM", "DEFAULT", "ALL",
-];
+]);
 
 /// Whether token `i` stands where an expression starts: after an operator, a comma, an opening
 /// parenthesis or a keyword that is followed by a value.
@@ -338,7 +338,7 @@ fn value_position(s: &Statement, i: usize) -> bool {
     match s.kind_of(i - 1) {
         Some(TokenKind::Op) => !s.is_op(i - 1, "::"),
         Some(TokenKind::LParen | TokenKind::Comma) => true,
-        Some(TokenKind::Word) => s.is_any(i - 1, VALUE_KEYWORDS),
+        Some(TokenKind::Word) => s.is_in(i - 1, &VALUE_KEYWORDS),
         _ => false,
     }
 }
@@ -867,9 +867,8 @@ fn parse_type(s: &Statement, k: usize, last: usize) -> Option<(usize, TypeClass)
     if s.kind_of(k) != Some(TokenKind::Word) {
         return None;
     }
-    let word = s.text(k).to_ascii_uppercase();
     let mut end = k;
-    let class = match word.as_str() {
+    let class = match Upper::of(s.text(k)).as_str() {
         "DATE" => TypeClass::Date,
         "TIME" => TypeClass::Time,
         "TIMESTAMP" => TypeClass::Timestamp,
@@ -1080,7 +1079,7 @@ fn group_at(s: &Statement, open: usize) -> Option<(Vec<Attr>, bool)> {
 }
 
 /// Words before a parenthesis that never end an operand there.
-const NOT_OPERANDS: &[&str] = &[
+const NOT_OPERANDS: Keywords = Keywords::new(&[
     "OVER",
     "EXISTS",
     "PERIOD",
@@ -1103,11 +1102,11 @@ const NOT_OPERANDS: &[&str] = &[
     "TITLE",
     "NAMED",
     "CAST",
-];
+]);
 
 /// Functions that take a date (or any value) as their only argument, for `f (DATE)` written
 /// with a blank.
-const DATE_FUNCTIONS: &[&str] = &[
+const DATE_FUNCTIONS: Keywords = Keywords::new(&[
     "ADD_MONTHS",
     "LAST_DAY",
     "NEXT_DAY",
@@ -1132,23 +1131,28 @@ const DATE_FUNCTIONS: &[&str] = &[
     "OADD_MONTHS",
     "ZEROIFNULL",
     "NULLIFZERO",
-];
+]);
 
 /// The phrases of the parentheses at `open` if they follow an operand (`x (INTEGER)`), as
 /// opposed to a call's arguments, a list or a column list.
 fn phrase_at(s: &Statement, open: usize) -> Option<(Vec<Attr>, bool)> {
-    if s.kind_of(open) != Some(TokenKind::LParen) || !s.after_operand(open) {
+    if s.kind_of(open) != Some(TokenKind::LParen) {
+        return None;
+    }
+    // Cheap test first: most parentheses hold arguments, which do not start with a phrase.
+    parse_attr(s, open + 1, s.partner(open)?.checked_sub(1)?)?;
+    if !s.after_operand(open) {
         return None;
     }
     let prev = open - 1;
-    if s.is_any(prev, NOT_OPERANDS) {
+    if s.is_in(prev, &NOT_OPERANDS) {
         return None;
     }
     let (attrs, complete) = group_at(s, open)?;
     // `LAST_DAY(DATE)`, `SUM(cs)`: a call whose only argument is a word that is also a value.
     if starts_ambiguous(s, open) && s.kind_of(prev) == Some(TokenKind::Word) && !after_dot(s, prev)
     {
-        let call_like = s.gap(prev, open).is_empty() || s.is_any(prev, DATE_FUNCTIONS);
+        let call_like = s.gap(prev, open).is_empty() || s.is_in(prev, &DATE_FUNCTIONS);
         if call_like && (!complete || attrs.len() == 1) {
             return None;
         }
@@ -1157,7 +1161,7 @@ fn phrase_at(s: &Statement, open: usize) -> Option<(Vec<Attr>, bool)> {
 }
 
 /// Words that end a select-list item.
-const ITEM_ENDS: &[&str] = &[
+const ITEM_ENDS: Keywords = Keywords::new(&[
     "FROM",
     "WHERE",
     "GROUP",
@@ -1171,10 +1175,10 @@ const ITEM_ENDS: &[&str] = &[
     "LIMIT",
     "SAMPLE",
     "INTO",
-];
+]);
 
 /// Words that start a clause other than the select list.
-const CLAUSE_WORDS: &[&str] = &[
+const CLAUSE_WORDS: Keywords = Keywords::new(&[
     "FROM",
     "WHERE",
     "ON",
@@ -1199,7 +1203,7 @@ const CLAUSE_WORDS: &[&str] = &[
     "IN",
     "LIKE",
     "BETWEEN",
-];
+]);
 
 /// For each token, the `SELECT` whose select list it stands in at its own parenthesis level
 /// (outside `CASE ... END`), if any: one pass, so a statement with many titles stays linear.
@@ -1220,7 +1224,7 @@ fn select_lists(s: &Statement) -> Vec<Option<usize>> {
         } else if level.1 == 0 {
             if s.is_any(i, &["SELECT", "SEL"]) {
                 level.0 = Some(i);
-            } else if s.is_any(i, CLAUSE_WORDS) {
+            } else if s.is_in(i, &CLAUSE_WORDS) {
                 level.0 = None;
             }
         }
@@ -1257,14 +1261,14 @@ fn after_chain(s: &Statement, end: usize) -> After {
     let next = end + 1;
     match s.kind_of(next) {
         None | Some(TokenKind::Comma | TokenKind::RParen) => After::ItemEnd,
-        Some(TokenKind::Word) if s.is_any(next, ITEM_ENDS) => After::ItemEnd,
+        Some(TokenKind::Word) if s.is_in(next, &ITEM_ENDS) => After::ItemEnd,
         Some(TokenKind::Word) if s.is(next, "AS") => After::Alias,
         Some(TokenKind::QuotedIdent) => After::Alias,
         Some(TokenKind::Word)
             if matches!(
                 s.kind_of(next + 1),
                 None | Some(TokenKind::Comma | TokenKind::RParen)
-            ) || s.is_any(next + 1, ITEM_ENDS) =>
+            ) || s.is_in(next + 1, &ITEM_ENDS) =>
         {
             After::Alias
         }
@@ -1566,7 +1570,7 @@ fn teradata_only(s: &Statement, out: &mut Findings) {
         return;
     }
     for i in 0..s.len() {
-        if s.kind_of(i) != Some(TokenKind::Word) {
+        if s.kind_of(i) != Some(TokenKind::Word) || !s.may_be(i, &TERADATA_ONLY_WORDS) {
             continue;
         }
         if s.is_seq(i, &["RESET", "WHEN"]) {
