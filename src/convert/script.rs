@@ -7,7 +7,7 @@ use crate::convert::context::{Command, ConvertContext, Output};
 use crate::convert::sql;
 use crate::diagnostic::{Diagnostic, Edit, apply_edits, span_before_edits};
 use crate::rules::bteq::{self, Position, comments, if_block, import, requests};
-use crate::syntax::lexer::TokenKind;
+use crate::syntax::lexer::{Token, TokenKind};
 use crate::syntax::script::{Dialect, Instruction, InstructionKind, Script};
 use crate::syntax::span::Span;
 use crate::text::LineEnding;
@@ -94,7 +94,7 @@ pub fn convert_parsed(src: &str, script: &Script, line_ending: LineEnding) -> Sc
                     edits.push(replace_lines(src, span, &lines, line_ending));
                 } else {
                     let comments = preceding_comments(script, i, src);
-                    let converted = convert_sql(&mut cx, span, comments, &mut pending);
+                    let converted = convert_sql(&mut cx, instr, span, comments, &mut pending);
                     if !converted.is_unchanged(span.text(src)) {
                         edits.push(surround(src, span, &converted, line_ending));
                     }
@@ -142,7 +142,7 @@ fn action_lines(
         pending.retain(|e| !within(e.span, span));
         return import::using_request(cx, span);
     }
-    convert_sql(cx, span, "", pending).into_lines()
+    convert_sql(cx, action, span, "", pending).into_lines()
 }
 
 /// Converts the SQL request at `span`: the pending edits inside it (a missing `;`) and masked
@@ -150,6 +150,7 @@ fn action_lines(
 /// converted text.
 fn convert_sql(
     cx: &mut ConvertContext,
+    instr: &Instruction,
     span: Span,
     preceding_comments: &str,
     pending: &mut Vec<Edit>,
@@ -173,8 +174,12 @@ fn convert_sql(
             .filter(|s| within(**s, span))
             .map(|s| Edit::replace(s.offset_back(span.start as usize), "********")),
     );
+    let lexed = inner
+        .is_empty()
+        .then(|| request_tokens(cx.script, instr, span))
+        .flatten();
     let (text, _) = apply_edits(span.text(src), &mut inner);
-    let converted = sql::convert_request(&text, &mut cx.in_transaction);
+    let converted = sql::convert_request(&text, lexed, &mut cx.in_transaction);
     // A marker already before the request ends up before `BEGIN;` when it is wrapped, where a
     // second conversion does not look: a wrapped request gets its own markers.
     let already = if converted.atomic {
@@ -203,6 +208,26 @@ fn convert_sql(
         text: converted.text,
         after,
     }
+}
+
+/// The script's tokens of the request at `span` (a part of `instr`), relative to its start, when
+/// they tile it exactly: what tokenizing the request's text on its own gives.
+fn request_tokens(script: &Script, instr: &Instruction, span: Span) -> Option<Vec<Token>> {
+    let tokens: Vec<Token> = script
+        .tokens_of(instr)
+        .iter()
+        .filter(|t| within(t.span, span))
+        .map(|t| Token {
+            span: t.span.offset_back(span.start as usize),
+            ..*t
+        })
+        .collect();
+    let tiles = tokens.first().is_some_and(|t| t.span.start == 0)
+        && tokens
+            .last()
+            .is_some_and(|t| t.span.end == span.len() as u32)
+        && tokens.windows(2).all(|w| w[0].span.end == w[1].span.start);
+    tiles.then_some(tokens)
 }
 
 /// A converted request: whole lines to put before and after its text.

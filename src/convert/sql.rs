@@ -6,7 +6,7 @@ use crate::diagnostic::{Diagnostic, apply_edits};
 use crate::rules::sql::{self as sql_rules, Findings};
 use crate::rules::{Rule, RuleKind};
 use crate::sql::statement::{Kind, Statement, split_statements};
-use crate::syntax::lexer::{Mode, tokenize};
+use crate::syntax::lexer::{Mode, Token, tokenize};
 
 pub const ATOMIC_REQUEST: Rule = Rule {
     code: "TD014",
@@ -46,14 +46,26 @@ impl RequestConversion {
     }
 }
 
-/// Converts the text of one request. `in_transaction` says whether a `BT`/`BEGIN` is open before
-/// it, and is updated for the next request.
-pub fn convert_request(text: &str, in_transaction: &mut bool) -> RequestConversion {
+/// Converts the text of one request. `lexed` is its tokens when the caller has them (the
+/// script's parse), so the first pass need not tokenize it again. `in_transaction` says whether
+/// a `BT`/`BEGIN` is open before it, and is updated for the next request.
+pub fn convert_request(
+    text: &str,
+    mut lexed: Option<Vec<Token>>,
+    in_transaction: &mut bool,
+) -> RequestConversion {
     let mut current = text.to_string();
     let mut diagnostics = Vec::new();
     let mut shape = None;
     for pass in 0..MAX_PASSES {
-        let (mut findings, found_shape) = survey(&current, true);
+        let tokens = match lexed.take() {
+            Some(tokens) => {
+                debug_assert_eq!(tokens, tokenize(current.as_bytes(), Mode::BteqSql));
+                tokens
+            }
+            None => tokenize(current.as_bytes(), Mode::BteqSql),
+        };
+        let (mut findings, found_shape) = survey(&current, &tokens, true);
         if pass == 0 {
             diagnostics = std::mem::take(&mut findings.diagnostics);
         }
@@ -65,7 +77,10 @@ pub fn convert_request(text: &str, in_transaction: &mut bool) -> RequestConversi
         // rule's output may be another rule's input (a CAST that names a Teradata type).
         current = apply_edits(&current, &mut findings.edits).0;
     }
-    let shape = shape.unwrap_or_else(|| survey(&current, false).1);
+    let shape = shape.unwrap_or_else(|| {
+        let tokens = tokenize(current.as_bytes(), Mode::BteqSql);
+        survey(&current, &tokens, false).1
+    });
     let atomic = shape.needs_transaction(in_transaction);
     if atomic && !shape.terminated {
         current.push(';');
@@ -103,16 +118,15 @@ impl RequestShape {
     }
 }
 
-/// Tokenizes one request, runs the rules on each statement when `check` is set, and describes
-/// the request's statements.
-fn survey(text: &str, check: bool) -> (Findings, RequestShape) {
-    let tokens = tokenize(text.as_bytes(), Mode::BteqSql);
+/// Runs the rules on each statement of a request when `check` is set, and describes the
+/// request's statements.
+fn survey(text: &str, tokens: &[Token], check: bool) -> (Findings, RequestShape) {
     let mut findings = Findings::default();
     let mut shape = RequestShape {
         terminated: true,
         ..RequestShape::default()
     };
-    for (range, semi) in split_statements(&tokens) {
+    for (range, semi) in split_statements(tokens) {
         shape.terminated = semi.is_some();
         let stmt = Statement::new(text, &tokens[range]);
         if stmt.is_empty() {
@@ -162,20 +176,29 @@ mod tests {
     #[test]
     fn multi_statement_requests_are_wrapped_once() {
         let mut open = false;
-        let out = convert_request("INSERT INTO t SELECT 1\n;UPDATE u SET a = 1;", &mut open);
+        let out = convert_request(
+            "INSERT INTO t SELECT 1\n;UPDATE u SET a = 1;",
+            None,
+            &mut open,
+        );
         assert!(out.atomic);
         assert_eq!(
             out.wrapped_text(),
             "BEGIN;\nINSERT INTO t SELECT 1\n;UPDATE u SET a = 1;\nCOMMIT;"
         );
         // Converting the output again: BEGIN; opens, the request is inside, COMMIT; closes.
-        assert_eq!(convert_request("BEGIN;", &mut open).text, "BEGIN;");
+        assert_eq!(convert_request("BEGIN;", None, &mut open).text, "BEGIN;");
         assert!(open);
         assert_eq!(
-            convert_request("INSERT INTO t SELECT 1\n;UPDATE u SET a = 1;", &mut open).text,
+            convert_request(
+                "INSERT INTO t SELECT 1\n;UPDATE u SET a = 1;",
+                None,
+                &mut open
+            )
+            .text,
             "INSERT INTO t SELECT 1\n;UPDATE u SET a = 1;"
         );
-        convert_request("COMMIT;", &mut open);
+        convert_request("COMMIT;", None, &mut open);
         assert!(!open);
     }
 
@@ -184,22 +207,22 @@ mod tests {
         // Found by fuzzing: `ET;DELETE …` became `BEGIN; COMMIT;DELETE …; COMMIT;`, and one
         // more `BEGIN;` … `COMMIT;` each time the output was converted again.
         let mut open = true;
-        let out = convert_request("ET;DELETE FROM t;", &mut open);
+        let out = convert_request("ET;DELETE FROM t;", None, &mut open);
         assert!(!out.atomic);
         assert_eq!(out.text, "COMMIT;DELETE FROM t;");
         assert!(!open);
         let mut open = true;
-        assert!(!convert_request("DELETE FROM t; ET;", &mut open).atomic);
+        assert!(!convert_request("DELETE FROM t; ET;", None, &mut open).atomic);
         assert!(!open);
     }
 
     #[test]
     fn requests_inside_bt_et_are_not_wrapped() {
         let mut open = false;
-        convert_request("BT;", &mut open);
+        convert_request("BT;", None, &mut open);
         assert!(open);
         assert_eq!(
-            convert_request("SELECT 1; SELECT 2;", &mut open).text,
+            convert_request("SELECT 1; SELECT 2;", None, &mut open).text,
             "SELECT 1; SELECT 2;"
         );
     }

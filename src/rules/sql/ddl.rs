@@ -2095,7 +2095,7 @@ UNIQUE PRIMARY INDEX (a, b) INDEX (c) PARTITION BY CASE_N(a < 1) ON COMMIT DELET
             "HELP TABLE t;",
         ];
         for text in sql {
-            let conv = crate::convert::sql::convert_request(text, &mut false);
+            let conv = crate::convert::sql::convert_request(text, None, &mut false);
             assert!(!conv.diagnostics.is_empty(), "{text}");
             for d in conv.diagnostics {
                 assert!(

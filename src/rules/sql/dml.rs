@@ -2291,7 +2291,7 @@ mod tests {
             "EXEC ${M};",
             "SELECT :${X} FROM t WHERE a = :b;",
         ] {
-            for d in crate::convert::sql::convert_request(sql, &mut false).diagnostics {
+            for d in crate::convert::sql::convert_request(sql, None, &mut false).diagnostics {
                 assert!(
                     d.message.is_ascii() && !d.message.contains('$'),
                     "{}",

@@ -108,13 +108,13 @@ pub fn check_statement(stmt: &Statement, out: &mut Findings) {
 /// Test helper: converts one request of Teradata SQL and returns the text.
 #[cfg(test)]
 pub fn convert_sql(text: &str) -> String {
-    crate::convert::sql::convert_request(text, &mut false).wrapped_text()
+    crate::convert::sql::convert_request(text, None, &mut false).wrapped_text()
 }
 
 /// Test helper: the codes reported for one request.
 #[cfg(test)]
 pub fn codes(text: &str) -> Vec<&'static str> {
-    crate::convert::sql::convert_request(text, &mut false)
+    crate::convert::sql::convert_request(text, None, &mut false)
         .diagnostics
         .iter()
         .map(|d| d.code)
