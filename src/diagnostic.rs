@@ -104,8 +104,23 @@ impl Diagnostic {
 /// an earlier one is skipped and returned so the caller can report or retry it. `edits` keeps the
 /// applied ones, in order (for [`span_before_edits`]).
 pub fn apply_edits(text: &str, edits: &mut Vec<Edit>) -> (String, Vec<Edit>) {
-    edits.sort_by_key(|e| (e.span.start, e.span.end));
+    let skipped = take_overlapping(edits);
     let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut pos = 0usize;
+    for edit in edits.iter() {
+        let range = edit.span.range();
+        out.push_str(&text[pos..range.start]);
+        out.push_str(&edit.replacement);
+        pos = range.end;
+    }
+    out.push_str(&text[pos..]);
+    (out, skipped)
+}
+
+/// Sorts `edits` by position and takes out, in order, each one that overlaps an edit kept
+/// before it: what is left applies in one go.
+pub fn take_overlapping(edits: &mut Vec<Edit>) -> Vec<Edit> {
+    edits.sort_by_key(|e| (e.span.start, e.span.end));
     let mut skipped = Vec::new();
     let mut pos = 0usize;
     edits.retain(|edit| {
@@ -114,13 +129,10 @@ pub fn apply_edits(text: &str, edits: &mut Vec<Edit>) -> (String, Vec<Edit>) {
             skipped.push(edit.clone());
             return false;
         }
-        out.push_str(&text[pos..range.start]);
-        out.push_str(&edit.replacement);
         pos = range.end;
         true
     });
-    out.push_str(&text[pos..]);
-    (out, skipped)
+    skipped
 }
 
 /// Where `span` of the text `apply_edits` wrote lies in the text before: `applied` are the edits

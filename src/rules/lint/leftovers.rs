@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use crate::convert::RSQL_INVOCATION;
 use crate::convert::script::convert_script;
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, take_overlapping};
 use crate::lint::shell::unquote;
 use crate::lint::unit::{FileUnit, ScriptUnit, Sink, first_arg};
 use crate::rules::bteq::unsupported::utility_marker;
@@ -288,13 +288,17 @@ fn teradata_finding(src: &str, rule: &'static Rule, found: Findings) -> Option<D
             .diagnostics
             .iter()
             .all(|d| d.severity == Severity::Info);
-    let fix = (!found.edits.is_empty()).then_some(Fix {
+    // A check may rewrite a construct and one nested in it (`QUALIFY … QUALIFY`): the fix takes
+    // the edits that apply together, and the next pass of `--fix` the rest, as `convert` does.
+    let mut edits = found.edits;
+    take_overlapping(&mut edits);
+    let fix = (!edits.is_empty()).then_some(Fix {
         applicability: if exact {
             Applicability::Safe
         } else {
             Applicability::Unsafe
         },
-        edits: found.edits,
+        edits,
     });
     let mut d = Diagnostic::new(TERADATA_SQL.code, severity, span, message);
     d.fix = fix;
@@ -485,6 +489,25 @@ mod tests {
             out.text,
             "INSERT INTO t SELECT 1;\n\\if :ERROR <> 0\n  \\exit 8\n\\endif\n"
         );
+    }
+
+    #[test]
+    fn nested_rewrites_of_one_check_are_fixed_in_turn() {
+        // Found by fuzzing: the two QUALIFY rewrites overlap, so the fix could never apply and
+        // stayed on offer after `--fix`.
+        let src = "SELECT R FROM QUALIFY QUALIFY COUNT(\n";
+        let d = only("a.rsql", src, "RS021");
+        let edits = &d[0].fix.as_ref().expect("a fix").edits;
+        assert!(edits.windows(2).all(|w| w[0].span.end <= w[1].span.start));
+        let out = fixed("a.rsql", src, false);
+        assert!(out.applied > 0 && out.text != src, "{}", out.text);
+        let left: Vec<_> = out
+            .report
+            .diagnostics
+            .iter()
+            .filter(|d| d.fix.is_some())
+            .collect();
+        assert!(left.is_empty(), "{left:#?}");
     }
 
     #[test]
