@@ -172,12 +172,18 @@ fn ends_operand(t: &Token) -> bool {
 impl<'a> Statement<'a> {
     /// Builds the view over `tokens` (trivia allowed; it is dropped).
     pub fn new(src: &'a str, tokens: &[Token]) -> Statement<'a> {
-        let mut toks: Vec<Token> = Vec::with_capacity(tokens.len());
-        toks.extend(tokens.iter().filter(|t| !t.kind.is_trivia()));
-        let mut pair = vec![None; toks.len()];
-        let mut depth = Vec::with_capacity(toks.len());
+        // One walk: significant tokens, parenthesis partners and depths, word bits.
+        let n = tokens.len();
+        let mut toks: Vec<Token> = Vec::with_capacity(n);
+        let mut pair: Vec<Option<usize>> = Vec::with_capacity(n);
+        let mut depth = Vec::with_capacity(n);
+        let mut bits = Vec::with_capacity(n);
         let mut open: Vec<usize> = Vec::new();
-        for (i, t) in toks.iter().enumerate() {
+        let mut words = WordSet([0; 8]);
+        for t in tokens.iter().filter(|t| !t.kind.is_trivia()) {
+            let i = toks.len();
+            let mut partner = None;
+            let mut bit = NO_BIT;
             match t.kind {
                 TokenKind::LParen => {
                     depth.push(open.len() as u32);
@@ -186,25 +192,21 @@ impl<'a> Statement<'a> {
                 TokenKind::RParen => {
                     if let Some(o) = open.pop() {
                         pair[o] = Some(i);
-                        pair[i] = Some(o);
+                        partner = Some(o);
                     }
+                    depth.push(open.len() as u32);
+                }
+                TokenKind::Word | TokenKind::Op => {
+                    bit = bit_of(&src.as_bytes()[t.span.start as usize..t.span.end as usize]);
+                    words.insert(bit);
                     depth.push(open.len() as u32);
                 }
                 _ => depth.push(open.len() as u32),
             }
+            toks.push(*t);
+            pair.push(partner);
+            bits.push(bit);
         }
-        let mut words = WordSet([0; 8]);
-        let bits = toks
-            .iter()
-            .map(|t| {
-                if !matches!(t.kind, TokenKind::Word | TokenKind::Op) {
-                    return NO_BIT;
-                }
-                let bit = bit_of(t.span.text(src).as_bytes());
-                words.insert(bit);
-                bit
-            })
-            .collect();
         let mut stmt = Statement {
             src,
             toks,
@@ -281,6 +283,13 @@ impl<'a> Statement<'a> {
             0
         };
         (0..len).filter(move |&i| self.bits[i] == bit && self.is(i, kw))
+    }
+
+    /// The indices of the tokens that may be a word or operator of `set`, in order: a superset
+    /// of those that are, found with one bit test per token.
+    pub fn each_of<'s>(&'s self, set: &'s WordSet) -> impl Iterator<Item = usize> + 's {
+        let len = if self.words.meets(set) { self.len() } else { 0 };
+        (0..len).filter(move |&i| self.may_be(i, set))
     }
 
     /// Whether the words from `i` on are `kws`.

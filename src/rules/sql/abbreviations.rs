@@ -160,10 +160,7 @@ fn starts_statement(s: &Statement, i: usize) -> bool {
 }
 
 fn abbreviations(s: &Statement, out: &mut Findings) {
-    if !s.may_hold(&const { WordSet::of(&["SEL", "INS", "UPD", "DEL"]) }) {
-        return;
-    }
-    for i in 0..s.len() {
+    for i in s.each_of(&const { WordSet::of(&["SEL", "INS", "UPD", "DEL"]) }) {
         let full = if s.is(i, "SEL") && !(i > 0 && s.kind_of(i - 1) == Some(TokenKind::Dot)) {
             "SELECT"
         } else if starts_statement(s, i) && s.is(i, "INS") {
@@ -180,10 +177,7 @@ fn abbreviations(s: &Statement, out: &mut Findings) {
 }
 
 fn not_equal(s: &Statement, out: &mut Findings) {
-    if !s.may_hold(&const { WordSet::of(&["^=", "~=", "NOT"]) }) {
-        return;
-    }
-    for i in 0..s.len() {
+    for i in s.each_of(&const { WordSet::of(&["^=", "~=", "NOT"]) }) {
         if s.is_op(i, "^=") || s.is_op(i, "~=") {
             out.replace(s.span(i), "<>");
         } else if s.is(i, "NOT") && s.is_op(i + 1, "=") && s.after_operand(i) {
@@ -231,10 +225,7 @@ const COMPARISON_OPERATORS: [(&str, &str); 6] = [
 ];
 
 fn comparison_words(s: &Statement, out: &mut Findings) {
-    if !s.may_hold(&const { WordSet::of(&["LT", "LE", "GT", "GE", "EQ", "NE"]) }) {
-        return;
-    }
-    for i in 0..s.len() {
+    for i in s.each_of(&const { WordSet::of(&["LT", "LE", "GT", "GE", "EQ", "NE"]) }) {
         let op = COMPARISON_OPERATORS
             .into_iter()
             .find(|(w, _)| infix_word(s, i, w));

@@ -1338,8 +1338,8 @@ fn data_types(s: &Statement, out: &mut Findings) {
         .map(|(first, last)| (first + 1, last, false))
         .collect();
     // CAST(x AS type)
-    for i in 0..s.len() {
-        if !(s.is(i, "CAST") && s.kind_of(i + 1) == Some(TokenKind::LParen)) {
+    for i in s.each("CAST") {
+        if s.kind_of(i + 1) != Some(TokenKind::LParen) {
             continue;
         }
         let Some(close) = s.partner(i + 1) else {

@@ -504,10 +504,7 @@ fn character_length(s: &Statement, out: &mut Findings) {
 }
 
 fn oreplace(s: &Statement, out: &mut Findings) {
-    if !s.may_hold(&const { WordSet::of(&["OREPLACE", "OTRANSLATE"]) }) {
-        return;
-    }
-    for i in 0..s.len() {
+    for i in s.each_of(&const { WordSet::of(&["OREPLACE", "OTRANSLATE"]) }) {
         let (new, arity) = if s.is(i, "OREPLACE") {
             ("REPLACE", 2..=3)
         } else if s.is(i, "OTRANSLATE") {
@@ -603,10 +600,7 @@ fn is_date_value(s: &Statement, i: usize, opens: &[Option<usize>]) -> bool {
 }
 
 fn current_timestamp(s: &Statement, out: &mut Findings) {
-    if !s.may_hold(&const { WordSet::of(&["CURRENT_TIME", "CURRENT_TIMESTAMP"]) }) {
-        return;
-    }
-    for i in 0..s.len() {
+    for i in s.each_of(&const { WordSet::of(&["CURRENT_TIME", "CURRENT_TIMESTAMP"]) }) {
         if after_dot(s, i) {
             continue;
         }
@@ -1566,11 +1560,8 @@ const TERADATA_ONLY_WORDS: WordSet = {
 };
 
 fn teradata_only(s: &Statement, out: &mut Findings) {
-    if !s.may_hold(&TERADATA_ONLY_WORDS) {
-        return;
-    }
-    for i in 0..s.len() {
-        if s.kind_of(i) != Some(TokenKind::Word) || !s.may_be(i, &TERADATA_ONLY_WORDS) {
+    for i in s.each_of(&TERADATA_ONLY_WORDS) {
+        if s.kind_of(i) != Some(TokenKind::Word) {
             continue;
         }
         if s.is_seq(i, &["RESET", "WHEN"]) {
