@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use crate::sql::statement::Statement;
+use crate::sql::statement::{Keywords, Statement};
 use crate::syntax::lexer::{Mode, TokenKind, tokenize};
 
 /// How a statement uses a table (bit set).
@@ -117,7 +117,7 @@ pub fn statement_facts(stmt: &Statement, base: usize, out: &mut Vec<Fact>) {
 }
 
 /// Words that end a FROM item: never a table alias.
-const NOT_ALIAS: &[&str] = &[
+const NOT_ALIAS: Keywords = Keywords::new(&[
     "WHERE",
     "JOIN",
     "INNER",
@@ -166,10 +166,10 @@ const NOT_ALIAS: &[&str] = &[
     "BY",
     "FOR",
     "ALL",
-];
+]);
 
 /// Words that end a FROM clause at their depth.
-const CLAUSE_ENDS: &[&str] = &[
+const CLAUSE_ENDS: Keywords = Keywords::new(&[
     "WHERE",
     "GROUP",
     "ORDER",
@@ -189,17 +189,17 @@ const CLAUSE_ENDS: &[&str] = &[
     "RETURNING",
     "INTO",
     "WHEN",
-];
+]);
 
 /// Functions whose arguments use FROM without naming a table.
-const FROM_FUNCTIONS: &[&str] = &[
+const FROM_FUNCTIONS: Keywords = Keywords::new(&[
     "EXTRACT",
     "SUBSTRING",
     "SUBSTR",
     "TRIM",
     "POSITION",
     "OVERLAY",
-];
+]);
 
 /// Statements that read no table (or whose names are not tables).
 const NO_TABLES: &[&str] = &[
@@ -235,10 +235,10 @@ struct Scan<'s, 'a> {
     st: &'s Statement<'a>,
     base: usize,
     ctes: HashSet<String>,
-    /// FROM keywords the statement head already handled (`DELETE FROM t`).
-    skip: HashSet<usize>,
-    /// Commas of FROM lists already followed.
-    consumed: HashSet<usize>,
+    /// By token: FROM keywords the statement head already handled (`DELETE FROM t`).
+    skip: Vec<bool>,
+    /// By token: commas of FROM lists already followed.
+    consumed: Vec<bool>,
     /// The innermost open parenthesis around each token.
     enclosing: Vec<Option<usize>>,
     /// FROM-list entries with their aliases (lower-case), for Teradata alias targets.
@@ -269,8 +269,8 @@ impl<'s, 'a> Scan<'s, 'a> {
             st,
             base,
             ctes: HashSet::new(),
-            skip: HashSet::new(),
-            consumed: HashSet::new(),
+            skip: vec![false; st.len()],
+            consumed: vec![false; st.len()],
             enclosing,
             entries: Vec::new(),
             target_alias: None,
@@ -424,7 +424,7 @@ impl<'s, 'a> Scan<'s, 'a> {
             "DELETE" | "DEL" => {
                 let mut j = i + 1;
                 if st.is(j, "FROM") {
-                    self.skip.insert(j);
+                    self.skip[j] = true;
                     j += 1;
                 }
                 if let Some((name, end)) = self.name(j) {
@@ -733,16 +733,16 @@ impl<'s, 'a> Scan<'s, 'a> {
             }
             match st.kind_of(k) {
                 Some(TokenKind::LParen) => in_from[d + 1] = false,
-                Some(TokenKind::Comma) if in_from[d] && !self.consumed.contains(&k) => {
+                Some(TokenKind::Comma) if in_from[d] && !self.consumed[k] => {
                     self.table_list(k + 1);
                     continue;
                 }
                 _ => {}
             }
-            if st.is_any(k, CLAUSE_ENDS) {
+            if st.is_in(k, &CLAUSE_ENDS) {
                 in_from[d] = false;
             }
-            if self.skip.contains(&k) {
+            if self.skip[k] {
                 continue;
             }
             if st.is(k, "FROM") {
@@ -752,7 +752,7 @@ impl<'s, 'a> Scan<'s, 'a> {
                 }
                 if let Some(open) = self.enclosing[k]
                     && open > 0
-                    && FROM_FUNCTIONS.iter().any(|f| st.is(open - 1, f))
+                    && st.is_in(open - 1, &FROM_FUNCTIONS)
                 {
                     continue;
                 }
@@ -769,7 +769,7 @@ impl<'s, 'a> Scan<'s, 'a> {
         loop {
             let next = self.table_ref(j);
             if next > j && self.is_kind(next, TokenKind::Comma) {
-                self.consumed.insert(next);
+                self.consumed[next] = true;
                 j = next + 1;
             } else {
                 return;
@@ -799,7 +799,7 @@ impl<'s, 'a> Scan<'s, 'a> {
             let after = self.past_parens(end + 1);
             return self.alias(after).0;
         }
-        if name.parts.len() == 1 && NOT_ALIAS.iter().any(|w| st.is(j, w)) {
+        if name.parts.len() == 1 && st.is_in(j, &NOT_ALIAS) {
             return j;
         }
         let (after, alias) = self.alias(end + 1);
@@ -817,7 +817,7 @@ impl<'s, 'a> Scan<'s, 'a> {
         }
         let named = match st.kind_of(j) {
             Some(TokenKind::QuotedIdent) => true,
-            Some(TokenKind::Word) => explicit || !NOT_ALIAS.iter().any(|w| st.is(j, w)),
+            Some(TokenKind::Word) => explicit || !st.is_in(j, &NOT_ALIAS),
             _ => false,
         };
         if !named {

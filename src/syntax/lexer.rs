@@ -99,9 +99,18 @@ fn is_word_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_' || b == b'#' || b >= 0x80
 }
 
-fn is_word_continue(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'#' || b == b'$' || b >= 0x80
-}
+/// Bytes that continue a word, `$` aside (it may start a placeholder instead): a table, because
+/// words are most of a script's bytes.
+const WORD_CONTINUE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'#' || byte >= 0x80;
+        b += 1;
+    }
+    table
+};
 
 fn is_name_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_'
@@ -252,14 +261,19 @@ impl<'a> Lexer<'a> {
 
     fn word_end(&self, mut end: usize) -> usize {
         let src = self.src;
-        while end < src.len() && is_word_continue(src[end]) {
-            // `tmp_${X}` and `tmp_$(f)`: the placeholder is its own token.
-            if src[end] == b'$' && matches!(src.get(end + 1), Some(b'{') | Some(b'(')) {
-                break;
+        loop {
+            end += src[end..]
+                .iter()
+                .position(|&b| !WORD_CONTINUE[b as usize])
+                .unwrap_or(src.len() - end);
+            // `tmp_${X}` and `tmp_$(f)`: the placeholder is its own token; any other `$` is part
+            // of the word.
+            if src.get(end) == Some(&b'$') && !matches!(src.get(end + 1), Some(b'{') | Some(b'(')) {
+                end += 1;
+            } else {
+                return end;
             }
-            end += 1;
         }
-        end
     }
 
     fn name_end(&self, mut end: usize) -> usize {
