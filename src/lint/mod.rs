@@ -209,12 +209,19 @@ pub fn apply_framework_fixes(text: &str, code: &str) -> (String, usize) {
         };
         let mut sink = Sink::default();
         crate::rules::lint::framework::check(&file, &mut sink);
-        let suppressions = Suppressions::parse(&current);
-        let index = LineIndex::new(&current);
-        let fixes: Vec<&Fix> = sink
+        let found: Vec<&Diagnostic> = sink
             .diagnostics
             .iter()
-            .filter(|d| d.code == code && !suppressions.suppresses(&index, &current, d))
+            .filter(|d| d.code == code && d.fix.is_some())
+            .collect();
+        if found.is_empty() {
+            break; // the usual last pass: no need to read suppressions
+        }
+        let suppressions = Suppressions::parse(&current);
+        let index = LineIndex::new(&current);
+        let fixes: Vec<&Fix> = found
+            .into_iter()
+            .filter(|d| !suppressions.suppresses(&index, &current, d))
             .filter_map(|d| d.fix.as_ref())
             .collect();
         let (next, n) = apply_fixes(&current, &fixes);
