@@ -1,6 +1,10 @@
 //! Atomic file writes: a temporary file in the target's directory, written, synced and renamed
 //! into place, so a reader never sees half a file and a failed write (a full disk) leaves the
 //! old file, or none, and no temporary file behind.
+//!
+//! Outputs derived from inputs (`convert`, `catalog init`) skip the sync of each file, which on
+//! a journaling file system makes every next file creation wait for the disk (10,000 outputs
+//! took 8 s more), and sync the file system once after the last one ([`sync_file_system`]).
 
 use std::fs::{File, Permissions};
 use std::io::{self, Write};
@@ -13,6 +17,9 @@ pub struct WriteOptions {
     pub replace: bool,
     /// Permissions for the new file (a rewritten job script stays executable).
     pub permissions: Option<Permissions>,
+    /// Sync the data to disk before the rename: a file the user wrote (`lint --fix`) must never
+    /// be lost to a crash. An output that can be made again syncs later, all at once.
+    pub durable: bool,
 }
 
 impl Default for WriteOptions {
@@ -20,6 +27,7 @@ impl Default for WriteOptions {
         WriteOptions {
             replace: true,
             permissions: None,
+            durable: true,
         }
     }
 }
@@ -29,13 +37,42 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_with(path, &WriteOptions::default(), |file| file.write_all(bytes))
 }
 
+/// As [`write`], for an output made from an input: not synced; call [`sync_file_system`] after
+/// the last one.
+pub fn write_output(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let options = WriteOptions {
+        durable: false,
+        ..WriteOptions::default()
+    };
+    write_with(path, &options, |file| file.write_all(bytes))
+}
+
 /// Writes `bytes` to `path` only if no file is there, even one created meanwhile.
 pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let options = WriteOptions {
         replace: false,
-        permissions: None,
+        ..WriteOptions::default()
     };
     write_with(path, &options, |file| file.write_all(bytes))
+}
+
+/// Flushes everything written to the file system holding `dir` (after [`write_output`]s), so
+/// the command ends with its outputs on disk.
+#[cfg(unix)]
+pub fn sync_file_system(dir: &Path) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let dir = File::open(dir)?;
+    // SAFETY: `syncfs` only reads the descriptor, which `dir` keeps open.
+    if unsafe { libc::syncfs(dir.as_raw_fd()) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// Elsewhere no call flushes a whole file system: the outputs are left to the system's cache.
+#[cfg(not(unix))]
+pub fn sync_file_system(_dir: &Path) -> io::Result<()> {
+    Ok(())
 }
 
 /// The general form: `write` fills the temporary file (tests inject a failing disk here).
@@ -58,7 +95,9 @@ pub fn write_with(
     if let Some(permissions) = &options.permissions {
         tmp.as_file().set_permissions(permissions.clone())?;
     }
-    tmp.as_file().sync_all()?;
+    if options.durable {
+        tmp.as_file().sync_all()?;
+    }
     if options.replace {
         tmp.persist(path).map_err(|e| e.error)?;
     } else {
@@ -102,10 +141,26 @@ mod tests {
             let options = WriteOptions {
                 replace: true,
                 permissions: Some(Permissions::from_mode(0o750)),
+                ..WriteOptions::default()
             };
             write_with(&target, &options, |f| f.write_all(b"three\n")).unwrap();
             let mode = std::fs::metadata(&target).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o750);
         }
+    }
+
+    #[test]
+    fn outputs_are_renamed_into_place_and_flushed_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("wf/job.sh");
+        write_output(&target, b"old\n").unwrap();
+        write_output(&target, b"new\n").unwrap();
+        sync_file_system(dir.path()).unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new\n");
+        let names: Vec<_> = std::fs::read_dir(target.parent().unwrap())
+            .unwrap()
+            .collect();
+        assert_eq!(names.len(), 1, "a temporary file was left behind");
+        assert!(sync_file_system(&dir.path().join("missing")).is_err());
     }
 }

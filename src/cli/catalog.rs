@@ -133,10 +133,15 @@ fn init(args: InitArgs) -> Result<i32> {
     for ((name, _), (bytes, same)) in scripts.iter().zip(&contents) {
         if !same {
             let target = jobs_dir.join(name);
-            crate::atomic::write(&target, bytes)
+            crate::atomic::write_output(&target, bytes)
                 .with_context(|| format!("cannot write {}", target.display()))?;
             copied += 1;
         }
+    }
+    if copied > 0 {
+        // The copies are on disk before the workflow that names them.
+        crate::atomic::sync_file_system(&jobs_dir)
+            .with_context(|| format!("cannot flush {} to disk", jobs_dir.display()))?;
     }
     if !settings_path.exists() {
         write_new(&settings_path, catalog::default_settings_yaml().as_bytes())?;

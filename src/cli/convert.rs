@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 
 use super::inputs::{self, Input};
@@ -89,6 +89,13 @@ pub fn run(args: ConvertArgs) -> Result<i32> {
         .collect();
     if let Some(bar) = progress {
         bar.finish_and_clear();
+    }
+    if let Some(out) = &out_dir
+        && !args.check
+        && out.is_dir()
+    {
+        crate::atomic::sync_file_system(out)
+            .with_context(|| format!("cannot flush the outputs in {} to disk", out.display()))?;
     }
     reports.extend(
         walk_errors
@@ -212,7 +219,7 @@ fn convert_one(
         report.differs = std::fs::read(&out_path).map_or(true, |existing| &existing != bytes);
         return report;
     }
-    if let Err(e) = crate::atomic::write(&out_path, bytes) {
+    if let Err(e) = crate::atomic::write_output(&out_path, bytes) {
         return report.fail("IO003", format!("cannot write {}: {e}", out_path.display()));
     }
     report

@@ -235,6 +235,7 @@ fn write_in_place(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let options = crate::atomic::WriteOptions {
         replace: true,
         permissions: Some(std::fs::metadata(&target)?.permissions()),
+        ..crate::atomic::WriteOptions::default()
     };
     crate::atomic::write_with(&target, &options, |file| file.write_all(bytes))
 }
