@@ -151,10 +151,15 @@ impl<'a> Body<'a> {
     /// Unescaped `$` of `$$` and `$1`…`$9` in `span` (and the `$` of a `$$` pair right after).
     fn shell_dollars(&self, span: Span) -> Vec<usize> {
         let bytes = self.raw.as_bytes();
+        let (start, end) = (span.start as usize, span.end as usize);
         let mut out = Vec::new();
-        let mut i = span.start as usize;
-        while i < span.end as usize {
-            if bytes[i] == b'$' && !self.escaped(i) {
+        let mut i = start;
+        // `i` may pass `end` by one after a `$$` pair.
+        while i < end
+            && let Some(at) = memchr::memchr(b'$', &bytes[i..end])
+        {
+            i += at;
+            if !self.escaped(i) {
                 match bytes.get(i + 1) {
                     Some(b'$') => {
                         out.extend([i, i + 1]);
@@ -261,8 +266,8 @@ impl<'a> Body<'a> {
 
     fn backticks(&self, out: &mut Sink) {
         let bytes = self.raw.as_bytes();
-        let ticks: Vec<usize> = (0..bytes.len())
-            .filter(|&i| bytes[i] == b'`' && !self.escaped(i))
+        let ticks: Vec<usize> = memchr::memchr_iter(b'`', bytes)
+            .filter(|&i| !self.escaped(i))
             .collect();
         for pair in ticks.chunks(2) {
             let start = pair[0];
@@ -296,11 +301,8 @@ impl<'a> Body<'a> {
     fn backslashes(&self, out: &mut Sink) {
         let bytes = self.raw.as_bytes();
         let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] != b'\\' {
-                i += 1;
-                continue;
-            }
+        while let Some(at) = memchr::memchr(b'\\', &bytes[i..]) {
+            i += at;
             let run = bytes[i..].iter().take_while(|&&b| b == b'\\').count();
             let next = bytes.get(i + run).copied();
             if run == 2
