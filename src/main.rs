@@ -1,8 +1,3 @@
-// The rules allocate many small, short-lived strings and vectors: mimalloc serves them in a
-// fraction of the system allocator's time (12% of `convert`'s instructions were malloc/free).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     // Rust ignores SIGPIPE, so printing into a closed pipe (`rsqlmig lint | head`) would panic;
     // the default action ends the process quietly, as `grep` or `cat` do.
