@@ -182,6 +182,19 @@ fn find_comment_secrets(src: &str, script: &Script) -> Vec<Span> {
         .collect()
 }
 
+/// What replaces a password in text the output keeps: `********`, then the password's
+/// parentheses and quotes in their order, so a request or shell line that swallowed a logon line
+/// keeps its structure (found by fuzzing: `(` then `logon ,)` lost its closing parenthesis).
+pub fn mask(secret: &str) -> String {
+    let mut masked = String::from("********");
+    masked.extend(
+        secret
+            .chars()
+            .filter(|c| matches!(c, '(' | ')' | '\'' | '"')),
+    );
+    masked
+}
+
 /// The password of every line of `text` that reads as a logon (`.LOGON h/u,pw`, `-- .logon …`,
 /// `* LOGON …`), whatever surrounds it.
 pub fn logon_line_secrets(text: &str) -> Vec<Span> {

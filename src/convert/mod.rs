@@ -245,7 +245,7 @@ fn convert_shell(src: &str, line_ending: LineEnding, target: Target) -> Result<C
             .iter()
             .any(|b| b.start <= secret.start && secret.end <= b.end)
         {
-            edits.push(Edit::replace(secret, "********"));
+            edits.push(Edit::replace(secret, context::mask(secret.text(src))));
             secrets.push(secret);
         }
     }

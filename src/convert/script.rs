@@ -3,7 +3,7 @@
 //! Walks the instructions, asks the rules for each one's conversion, and applies the result as
 //! edits on spans: text no rule touches is copied byte for byte.
 
-use crate::convert::context::{Command, ConvertContext, Output};
+use crate::convert::context::{self, Command, ConvertContext, Output};
 use crate::convert::sql;
 use crate::diagnostic::{Diagnostic, Edit, apply_edits, span_before_edits};
 use crate::rules::bteq::{self, Position, comments, if_block, import, requests};
@@ -109,7 +109,7 @@ pub fn convert_parsed(src: &str, script: &Script, line_ending: LineEnding) -> Sc
         .comment_secrets
         .iter()
         .filter(|s| !edits.iter().any(|e| within(**s, e.span)))
-        .map(|s| Edit::replace(*s, "********"))
+        .map(|s| Edit::replace(*s, context::mask(s.text(src))))
         .collect();
     edits.extend(masks);
     edits.append(&mut pending);
@@ -172,7 +172,12 @@ fn convert_sql(
         cx.comment_secrets
             .iter()
             .filter(|s| within(**s, span))
-            .map(|s| Edit::replace(s.offset_back(span.start as usize), "********")),
+            .map(|s| {
+                Edit::replace(
+                    s.offset_back(span.start as usize),
+                    context::mask(s.text(src)),
+                )
+            }),
     );
     let lexed = inner
         .is_empty()
@@ -337,6 +342,20 @@ pub fn convert_bteq(src: &str) -> ScriptOutput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_masked_password_keeps_the_request_s_parentheses() {
+        // Found by fuzzing: the logon line an open parenthesis swallowed lost its `)` to the
+        // mask, so the output's request never closed and converting it again failed.
+        let once = convert_bteq("(\nlogon ,)").text;
+        assert_eq!(once, "(\nlogon ,********);");
+        assert_eq!(convert_bteq(&once).text, once);
+        assert!(
+            !convert_bteq("SELECT 1 FROM (\nlogon h/u,s3cr(et))")
+                .text
+                .contains("s3cr")
+        );
+    }
 
     #[test]
     fn a_wrapped_request_gets_its_own_markers() {
