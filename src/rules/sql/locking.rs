@@ -4,6 +4,7 @@ use crate::diagnostic::Severity;
 use crate::rules::sql::{Findings, SqlCheck};
 use crate::rules::{Rule, RuleKind};
 use crate::sql::statement::{Statement, WordSet};
+use crate::syntax::lexer::TokenKind;
 use crate::syntax::span::Span;
 
 pub const LOCKING_PREFIX: Rule = Rule {
@@ -41,6 +42,27 @@ fn locking(s: &Statement, out: &mut Findings) {
             i += 1;
             continue;
         }
+        // Only a statement may take the prefix's place: `LOCKING … FOR ACCESS.E` would leave a
+        // request starting with `.`, a dot command to BTEQ (found by fuzzing), `*` a comment.
+        let statement_follows = matches!(
+            s.kind_of(end),
+            Some(
+                TokenKind::Word
+                    | TokenKind::LParen
+                    | TokenKind::Placeholder
+                    | TokenKind::QuotedIdent
+            )
+        );
+        if !statement_follows {
+            out.report(
+                &LOCKING_PREFIX,
+                Severity::Warning,
+                s.range(i, end - 1),
+                "LOCKING prefix kept: no statement follows it; remove it by hand",
+            );
+            i = end;
+            continue;
+        }
         if (i..end).any(|k| s.is_any(k, &["WRITE", "EXCLUSIVE"])) {
             out.report(&LOCKING_PREFIX, Severity::Info, s.range(i, end - 1), "write lock removed: Redshift serialises writes; add LOCK t; inside a transaction if the job relied on it");
         }
@@ -60,7 +82,14 @@ fn locking(s: &Statement, out: &mut Findings) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::sql::convert_sql;
+    use crate::rules::sql::{codes, convert_sql};
+
+    #[test]
+    fn a_prefix_without_a_statement_after_it_is_kept() {
+        // Found by fuzzing: the request became `.E;`, a dot command when converted again.
+        assert_eq!(convert_sql("LOCKING FOR ACCESS.E"), "LOCKING FOR ACCESS.E");
+        assert_eq!(codes("LOCKING ROW FOR ACCESS;"), vec!["TD020"]);
+    }
 
     #[test]
     fn prefixes_are_removed() {
