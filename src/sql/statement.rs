@@ -68,14 +68,13 @@ impl WordSet {
     pub const ANY: WordSet = WordSet([u64::MAX; 8]);
 
     pub const fn of(words: &[&str]) -> WordSet {
-        let mut set = [0u64; 8];
+        let mut set = WordSet([0; 8]);
         let mut i = 0;
         while i < words.len() {
-            let bit = bit_of(words[i].as_bytes());
-            set[bit as usize >> 6] |= 1 << (bit & 63);
+            set.insert(bit_of(words[i].as_bytes()));
             i += 1;
         }
-        WordSet(set)
+        set
     }
 
     pub const fn union(self, other: WordSet) -> WordSet {
@@ -88,7 +87,7 @@ impl WordSet {
         WordSet(set)
     }
 
-    fn insert(&mut self, bit: u16) {
+    const fn insert(&mut self, bit: u16) {
         self.0[bit as usize >> 6] |= 1 << (bit & 63);
     }
 
@@ -309,7 +308,7 @@ impl<'a> Statement<'a> {
     }
 
     /// Whether token `i` may be a word or operator of `set`: false means it is none of them.
-    pub fn may_be(&self, i: usize, set: &WordSet) -> bool {
+    fn may_be(&self, i: usize, set: &WordSet) -> bool {
         self.bits
             .get(i)
             .is_some_and(|&bit| bit != NO_BIT && set.contains(bit))
