@@ -7,6 +7,7 @@ use crate::rules::sql::{self as sql_rules, Findings};
 use crate::rules::{Rule, RuleKind};
 use crate::sql::statement::{Kind, Statement, split_statements};
 use crate::syntax::lexer::{Mode, Token, tokenize};
+use crate::syntax::span::Span;
 
 pub const ATOMIC_REQUEST: Rule = Rule {
     code: "TD014",
@@ -70,6 +71,9 @@ pub fn convert_request(
             diagnostics = std::mem::take(&mut findings.diagnostics);
         }
         if findings.edits.is_empty() {
+            if pass > 0 {
+                report_late_action_items(&mut diagnostics, findings.diagnostics);
+            }
             shape = Some(found_shape);
             break;
         }
@@ -89,6 +93,18 @@ pub fn convert_request(
         text: current,
         diagnostics,
         atomic,
+    }
+}
+
+/// Adds the action items that only the rewritten text shows (one rule's output meets another
+/// rule's check), at the request's start: their spans point into text the input does not have.
+/// The output then carries their markers, so converting it again adds none.
+fn report_late_action_items(diagnostics: &mut Vec<Diagnostic>, late: Vec<Diagnostic>) {
+    for mut d in late.into_iter().filter(Diagnostic::is_action_item) {
+        if !diagnostics.iter().any(|known| known.code == d.code) {
+            d.span = Span::default();
+            diagnostics.push(d);
+        }
     }
 }
 
@@ -171,7 +187,23 @@ pub fn markers(diagnostics: &[Diagnostic], already: &[&str]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::span::Span;
+
+    #[test]
+    fn action_items_only_the_rewritten_text_shows_are_reported_at_the_request_start() {
+        let found = |code, severity, at| Diagnostic::new(code, severity, Span::new(at, at), "m");
+        let mut diagnostics = vec![found("TD072", Severity::Warning, 5)];
+        let late = vec![
+            found("TD072", Severity::Warning, 9),
+            found("TD080", Severity::Warning, 9),
+            found("TD001", Severity::Info, 9),
+        ];
+        report_late_action_items(&mut diagnostics, late);
+        let reported: Vec<_> = diagnostics.iter().map(|d| (d.code, d.span)).collect();
+        assert_eq!(
+            reported,
+            vec![("TD072", Span::new(5, 5)), ("TD080", Span::new(0, 0))]
+        );
+    }
 
     #[test]
     fn multi_statement_requests_are_wrapped_once() {

@@ -1069,6 +1069,17 @@ fn merge(s: &Statement, out: &mut Findings) {
             return;
         };
         let action = then + 1;
+        if !s.is_any(action, &["UPDATE", "UPD", "INSERT", "INS", "DELETE", "DEL"]) {
+            // Malformed, or another statement ran into the MERGE: reordering its clauses would
+            // move text that is not a clause.
+            out.report(
+                &MERGE,
+                Severity::Warning,
+                statement_span(s),
+                "a WHEN clause has no UPDATE, INSERT or DELETE action: the MERGE is left as it is",
+            );
+            return;
+        }
         if s.is_any(action, &["UPDATE", "UPD"]) && s.is(action + 1, "SET") {
             claimed.extend(strip_set_qualifiers(s, action + 1, last, &quals, &mut rw));
         } else if s.is_any(action, &["INSERT", "INS"]) {
@@ -2011,6 +2022,11 @@ mod tests {
         let clash = "MERGE INTO db.t a USING stg.t ON a.k = t.k WHEN MATCHED THEN DELETE WHEN NOT MATCHED THEN INSERT VALUES (t.k);";
         assert_eq!(conv(clash), clash);
         assert_eq!(codes(clash), vec!["TD072"]);
+        // Found by fuzzing: a clause without an action; swapping the clauses moved a query's
+        // QUALIFY away from its end.
+        let no_action = "MERGE INTO t USING s ON t.k = s.k\nWHEN NOT MATCHED THEN WHEN MATCHED THEN\nSELECT SUM(v) FROM u\nQUALIFY x = 1;";
+        assert_eq!(conv(no_action), no_action);
+        assert!(codes(no_action).contains(&"TD072"));
     }
 
     #[test]
