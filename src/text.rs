@@ -130,6 +130,33 @@ pub fn encode(text: &str, encoding: Encoding) -> Result<Vec<u8>, EncodeError> {
     })
 }
 
+/// A word in upper case for `match`ing against keywords, without allocating; words longer than
+/// any keyword come out empty.
+pub struct Upper {
+    buf: [u8; 24],
+    len: usize,
+}
+
+impl Upper {
+    pub fn of(word: &str) -> Upper {
+        let mut up = Upper {
+            buf: [0; 24],
+            len: 0,
+        };
+        if word.len() <= up.buf.len() {
+            up.len = word.len();
+            up.buf[..up.len].copy_from_slice(word.as_bytes());
+            up.buf[..up.len].make_ascii_uppercase();
+        }
+        up
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Upper-casing ASCII letters keeps UTF-8 valid.
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

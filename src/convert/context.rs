@@ -1,5 +1,7 @@
 //! What a conversion rule sees of the script it converts, and how it reports.
 
+use std::borrow::Cow;
+
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::syntax::command::{logon_password, trim_args};
 use crate::syntax::script::{Instruction, InstructionKind, Script};
@@ -19,8 +21,8 @@ pub enum Output {
 /// A dot-command as the rules see it.
 #[derive(Clone, Debug)]
 pub struct Command<'a> {
-    /// Upper-cased command name (`IF`, `SET`, `LOGON`).
-    pub name: String,
+    /// Upper-cased command name (`IF`, `SET`, `LOGON`): borrowed when written in upper case.
+    pub name: Cow<'a, str>,
     /// The arguments after the name, with the trailing `;` and blanks removed.
     pub args: &'a str,
     /// Absolute offset of `args` in the script text.
@@ -40,7 +42,12 @@ impl<'a> Command<'a> {
         let first = sig.next()?;
         let dotless = first.kind != crate::syntax::lexer::TokenKind::Dot;
         let name_tok = if dotless { first } else { sig.next()? };
-        let name = name_tok.span.text(src).to_ascii_uppercase();
+        let written = name_tok.span.text(src);
+        let name = if written.bytes().any(|b| b.is_ascii_lowercase()) {
+            Cow::Owned(written.to_ascii_uppercase())
+        } else {
+            Cow::Borrowed(written)
+        };
         let text = instr.span.text(src);
         let trimmed_len = text.trim_end().len();
         let after_name = name_tok.span.end as usize;
@@ -234,7 +241,7 @@ fn find_secrets(src: &str, script: &Script) -> Vec<Span> {
         let Some(cmd) = Command::from_instruction(script, src, instr) else {
             continue;
         };
-        match cmd.name.as_str() {
+        match &*cmd.name {
             "LOGON" => {
                 if let Some(r) = logon_password(cmd.args) {
                     secrets.push(Span::new(cmd.args_start + r.start, cmd.args_start + r.end));

@@ -5,6 +5,7 @@
 
 use crate::syntax::lexer::{Token, TokenKind};
 use crate::syntax::span::Span;
+use crate::text::Upper;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -52,6 +53,12 @@ pub struct Statement<'a> {
     /// Each token's bit in a `WordSet` ([`NO_BIT`] for tokens other than words and operators),
     /// so [`Statement::is_in`] rules most tokens out with one bit test.
     bits: Vec<u16>,
+    /// The kinds of its tokens, one bit each ([`kind_bit`]).
+    kinds: u32,
+}
+
+fn kind_bit(kind: TokenKind) -> u32 {
+    1 << kind as u32
 }
 
 /// The bit of a token that is not a word or an operator.
@@ -112,33 +119,6 @@ const fn bit_of(word: &[u8]) -> u16 {
     (((hash >> 23) ^ (hash >> 7)) & 0x1ff) as u16
 }
 
-/// A word in upper case for `match`ing against keywords, without allocating; words longer than
-/// any keyword come out empty.
-pub struct Upper {
-    buf: [u8; 24],
-    len: usize,
-}
-
-impl Upper {
-    pub fn of(word: &str) -> Upper {
-        let mut up = Upper {
-            buf: [0; 24],
-            len: 0,
-        };
-        if word.len() <= up.buf.len() {
-            up.len = word.len();
-            up.buf[..up.len].copy_from_slice(word.as_bytes());
-            up.buf[..up.len].make_ascii_uppercase();
-        }
-        up
-    }
-
-    pub fn as_str(&self) -> &str {
-        // Upper-casing ASCII letters keeps UTF-8 valid.
-        std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
-    }
-}
-
 /// A keyword list with its `WordSet`, built at compile time, for [`Statement::is_in`].
 pub struct Keywords {
     set: WordSet,
@@ -179,8 +159,10 @@ impl<'a> Statement<'a> {
         let mut bits = Vec::with_capacity(n);
         let mut open: Vec<usize> = Vec::new();
         let mut words = WordSet([0; 8]);
+        let mut kinds = 0;
         for t in tokens.iter().filter(|t| !t.kind.is_trivia()) {
             let i = toks.len();
+            kinds |= kind_bit(t.kind);
             let mut partner = None;
             let mut bit = NO_BIT;
             match t.kind {
@@ -215,6 +197,7 @@ impl<'a> Statement<'a> {
             body: 0,
             words,
             bits,
+            kinds,
         };
         stmt.body = stmt.skip_locking(0);
         stmt.kind = stmt.kind_at(stmt.body);
@@ -289,6 +272,17 @@ impl<'a> Statement<'a> {
     pub fn each_of<'s>(&'s self, set: &'s WordSet) -> impl Iterator<Item = usize> + 's {
         let len = if self.words.meets(set) { self.len() } else { 0 };
         (0..len).filter(move |&i| self.may_be(i, set))
+    }
+
+    /// The indices of the tokens that are words of `kws`, in order.
+    pub fn each_in<'s>(&'s self, kws: &'s Keywords) -> impl Iterator<Item = usize> + 's {
+        self.each_of(&kws.set)
+            .filter(|&i| self.is_any(i, kws.words))
+    }
+
+    /// Whether the statement has a token of kind `kind`.
+    pub fn has_kind(&self, kind: TokenKind) -> bool {
+        self.kinds & kind_bit(kind) != 0
     }
 
     /// Whether the words from `i` on are `kws`.

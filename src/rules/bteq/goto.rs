@@ -68,7 +68,7 @@ impl LabelPlan {
             let Some(cmd) = Command::from_instruction(script, src, instr) else {
                 continue;
             };
-            match cmd.name.as_str() {
+            match &*cmd.name {
                 "LABEL" => labels.push((cmd.span.start, label_arg(cmd.args).to_string())),
                 "GOTO" => gotos.push((cmd.span.start, label_arg(cmd.args).to_string())),
                 _ => {}

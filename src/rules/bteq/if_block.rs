@@ -98,7 +98,7 @@ pub fn if_then(cx: &mut ConvertContext, cmd: &Command, action: Vec<String>, whol
 
 /// Converts the block forms: `.IF cond [THEN]`, `.ELSEIF cond [THEN]`, `.ELSE`, `.ENDIF`.
 pub fn block(cx: &mut ConvertContext, cmd: &Command) -> Output {
-    match cmd.name.as_str() {
+    match &*cmd.name {
         "ELSE" => Output::Lines(vec!["\\else".to_string()]),
         "ENDIF" => Output::Lines(vec!["\\endif".to_string()]),
         name => {

@@ -93,7 +93,7 @@ pub fn logon_include(
 
 fn display_name(cmd: &Command) -> String {
     if cmd.dotless {
-        cmd.name.clone()
+        cmd.name.to_string()
     } else {
         format!(".{}", cmd.name)
     }

@@ -65,7 +65,7 @@ pub struct Position {
 
 /// Converts one dot-command (not the `.IF ... THEN` pairing, which the converter assembles).
 pub fn convert_command(cx: &mut ConvertContext, cmd: &Command, at: &Position) -> Output {
-    match cmd.name.as_str() {
+    match &*cmd.name {
         "LOGON" | "LOGMECH" | "LOGDATA" => logon::logon(cx, cmd),
         "LOGOFF" => logon::logoff(cx, cmd),
         "QUIT" | "EXIT" => quit::quit(cx, cmd),

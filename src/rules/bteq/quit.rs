@@ -52,7 +52,7 @@ pub const FAILURE_EXIT_CODE: u64 = 8;
 
 pub fn quit(cx: &mut ConvertContext, cmd: &Command) -> Output {
     let shown = if cmd.dotless {
-        cmd.name.clone()
+        cmd.name.to_string()
     } else {
         format!(".{}", cmd.name)
     };

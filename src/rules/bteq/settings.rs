@@ -188,7 +188,7 @@ pub fn setting(cx: &mut ConvertContext, cmd: &Command) -> Output {
         let name = parts.next().unwrap_or("").to_ascii_uppercase();
         (name, parts.next().unwrap_or("").trim())
     } else {
-        (cmd.name.clone(), cmd.args)
+        (cmd.name.to_string(), cmd.args)
     };
     let shown = cmd
         .text(cx.src)

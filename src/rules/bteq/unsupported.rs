@@ -5,6 +5,7 @@ use crate::diagnostic::Severity;
 use crate::rules::{Rule, RuleKind};
 use crate::syntax::script::{InstructionKind, Script};
 use crate::syntax::span::Span;
+use crate::text::Upper;
 
 pub const NO_EQUIVALENT: Rule = Rule {
     code: "BQ070",
@@ -55,7 +56,7 @@ pub fn command(cx: &mut ConvertContext, cmd: &Command) -> Output {
         .trim_end_matches(';')
         .trim_end()
         .to_string();
-    if KNOWN_WITHOUT_EQUIVALENT.contains(&cmd.name.as_str()) {
+    if KNOWN_WITHOUT_EQUIVALENT.contains(&&*cmd.name) {
         Output::Lines(cx.action_item(
             NO_EQUIVALENT.code,
             Severity::Warning,
@@ -80,21 +81,13 @@ pub fn utility_marker(src: &str, script: &Script) -> Option<(Span, String)> {
                 let Some(cmd) = Command::from_instruction(script, src, instr) else {
                     continue;
                 };
-                let first_arg = cmd
-                    .args
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or("")
-                    .to_ascii_uppercase();
-                let second_arg = cmd
-                    .args
-                    .split_whitespace()
-                    .nth(1)
-                    .unwrap_or("")
-                    .to_ascii_uppercase();
-                match (cmd.name.as_str(), first_arg.as_str()) {
+                // Upper-cased without allocating: every word compared here is short.
+                let mut args = cmd.args.split_whitespace().map(Upper::of);
+                let first_arg = args.next().unwrap_or(Upper::of(""));
+                let second_arg = args.next().unwrap_or(Upper::of(""));
+                match (&*cmd.name, first_arg.as_str()) {
                     ("BEGIN" | "END", "LOADING") | ("ERRLIMIT", _) => "FastLoad",
-                    ("BEGIN", "IMPORT") if second_arg == "MLOAD" => "MultiLoad",
+                    ("BEGIN", "IMPORT") if second_arg.as_str() == "MLOAD" => "MultiLoad",
                     ("BEGIN" | "END", "MLOAD") | ("LAYOUT" | "DML", _) => "MultiLoad",
                     ("BEGIN" | "END", "EXPORT") => "FastExport",
                     ("LOGTABLE", _) => "MultiLoad or FastExport",
@@ -102,12 +95,11 @@ pub fn utility_marker(src: &str, script: &Script) -> Option<(Span, String)> {
                 }
             }
             InstructionKind::Sql => {
-                let mut words = script
-                    .significant(instr)
-                    .take(2)
-                    .map(|t| t.span.text(src).to_ascii_uppercase());
-                if words.next().as_deref() == Some("DEFINE")
-                    && words.next().as_deref() == Some("JOB")
+                let mut words = script.significant(instr).map(|t| t.span.text(src));
+                if words
+                    .next()
+                    .is_some_and(|w| w.eq_ignore_ascii_case("DEFINE"))
+                    && words.next().is_some_and(|w| w.eq_ignore_ascii_case("JOB"))
                 {
                     "Teradata Parallel Transporter (TPT)"
                 } else {

@@ -10,9 +10,10 @@
 use crate::diagnostic::Severity;
 use crate::rules::sql::{Findings, SqlCheck};
 use crate::rules::{Rule, RuleKind};
-use crate::sql::statement::{Keywords, Kind, Statement, Upper, WordSet};
+use crate::sql::statement::{Keywords, Kind, Statement, WordSet};
 use crate::syntax::lexer::TokenKind;
 use crate::syntax::span::Span;
+use crate::text::Upper;
 
 pub const UPDATE_FROM: Rule = Rule {
     code: "TD070",
@@ -1734,7 +1735,7 @@ fn exec_macro(s: &Statement, out: &mut Findings) {
 }
 
 fn host_variables(s: &Statement, out: &mut Findings) {
-    if s.kind == Kind::Using {
+    if s.kind == Kind::Using || !s.has_kind(TokenKind::Variable) {
         return;
     }
     // `\\if :ERROR …` left inside a request (a script already part RSQL) uses RSQL's own

@@ -9,9 +9,10 @@
 use crate::diagnostic::Severity;
 use crate::rules::sql::{Findings, SqlCheck};
 use crate::rules::{Rule, RuleKind};
-use crate::sql::statement::{Keywords, Kind, Statement, Upper, WordSet};
+use crate::sql::statement::{Keywords, Kind, Statement, WordSet};
 use crate::syntax::lexer::TokenKind;
 use crate::syntax::span::Span;
+use crate::text::Upper;
 
 pub const ZEROIFNULL: Rule = Rule {
     code: "TD050",
@@ -456,17 +457,22 @@ fn quote_string(v: &str) -> String {
 /// Renames the one-argument call `name(x)` to `new(x<extra>)`.
 fn rename_one_arg(s: &Statement, out: &mut Findings, name: &str, new: &str, extra: &str) {
     for i in s.each(name) {
-        let Some(start) = call_start(s, i) else {
-            continue;
-        };
-        let args = s.args(i + 1);
-        if args.len() != 1 {
-            continue;
-        }
-        out.replace(s.range(start, i), cased(s.text(i), new));
-        if !extra.is_empty() {
-            out.insert(s.span(args[0].1).end, extra);
-        }
+        rename_call(s, out, i, new, extra);
+    }
+}
+
+/// Renames the call of one argument at token `i` to `new`, adding `extra` after the argument.
+fn rename_call(s: &Statement, out: &mut Findings, i: usize, new: &str, extra: &str) {
+    let Some(start) = call_start(s, i) else {
+        return;
+    };
+    let args = s.args(i + 1);
+    if args.len() != 1 {
+        return;
+    }
+    out.replace(s.range(start, i), cased(s.text(i), new));
+    if !extra.is_empty() {
+        out.insert(s.span(args[0].1).end, extra);
     }
 }
 
@@ -497,9 +503,12 @@ fn index_strpos(s: &Statement, out: &mut Findings) {
     }
 }
 
+const LENGTH_NAMES: Keywords =
+    Keywords::new(&["CHARACTERS", "CHARS", "CHARACTER_LENGTH", "CHAR_LENGTH"]);
+
 fn character_length(s: &Statement, out: &mut Findings) {
-    for name in ["CHARACTERS", "CHARS", "CHARACTER_LENGTH", "CHAR_LENGTH"] {
-        rename_one_arg(s, out, name, "LENGTH", "");
+    for i in s.each_in(&LENGTH_NAMES) {
+        rename_call(s, out, i, "LENGTH", "");
     }
 }
 
@@ -1274,7 +1283,9 @@ fn phrases(s: &Statement, out: &mut Findings) {
     let mut lists = None;
     let mut i = 1;
     while i < s.len() {
-        let Some((first_attrs, first_complete)) = phrase_at(s, i) else {
+        // Most tokens are not parentheses: test before the call.
+        let is_open = s.kind_of(i) == Some(TokenKind::LParen);
+        let Some((first_attrs, first_complete)) = is_open.then(|| phrase_at(s, i)).flatten() else {
             i += 1;
             continue;
         };
