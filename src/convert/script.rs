@@ -142,6 +142,10 @@ fn action_lines(
         pending.retain(|e| !within(e.span, span));
         return import::using_request(cx, span);
     }
+    if let Some(lines) = if_block::star_action(cx, span) {
+        pending.retain(|e| !within(e.span, span));
+        return lines;
+    }
     convert_sql(cx, action, span, "", pending).into_lines()
 }
 

@@ -1,4 +1,4 @@
-//! BQ020–BQ023: `.IF ... THEN`, `.IF/.ELSEIF/.ELSE/.ENDIF` become RSQL `\if` blocks.
+//! BQ020–BQ024: `.IF ... THEN`, `.IF/.ELSEIF/.ELSE/.ENDIF` become RSQL `\if` blocks.
 
 use crate::convert::context::{Command, ConvertContext, Output};
 use crate::diagnostic::Severity;
@@ -61,6 +61,32 @@ its action (the action then never runs); a block `.IF` becomes `\\if false` so t
 THEN .GOTO WARN\n```\nAfter:\n```\n-- rsqlmig: BQ023 .IF condition has no RSQL counterpart: \
 WARNINGCODE <> 0\n-- .IF WARNINGCODE <> 0 THEN .GOTO WARN\n```",
 };
+
+pub const STAR_ACTION: Rule = Rule {
+    code: "BQ024",
+    name: "if-star-action",
+    kind: RuleKind::Convert,
+    severity: Severity::Warning,
+    summary: "A one-line `.IF` whose SQL action starts with `*` is kept as an action item",
+    doc: "The action of a one-line `.IF` goes on a line of its own inside the `\\if` block, where a \
+leading `*` would start a BTEQ comment line: the request would silently become a comment the \
+next time the script is read. No SQL statement starts with `*`, so the `.IF` is commented out \
+with its action for a rewrite by hand.\n\nBefore:\n```\n.IF ERRORCODE <> 0 THEN *;\n```\n\
+After:\n```\n\\if :ERROR <> 0\n  -- rsqlmig: BQ024 the action starts with `*`, which reads as a \
+comment line in the \\if block: rewrite it\n  -- *;\n\\endif\n```",
+};
+
+/// The action item for an SQL action that starts with `*` (see [`STAR_ACTION`]), or `None`.
+pub fn star_action(cx: &mut ConvertContext, action: Span) -> Option<Vec<String>> {
+    action.text(cx.src).starts_with('*').then(|| {
+        cx.action_item(
+            STAR_ACTION.code,
+            Severity::Warning,
+            action,
+            "the action starts with `*`, which reads as a comment line in the \\if block: rewrite it",
+        )
+    })
+}
 
 /// How many spaces the action of a one-line `.IF` is indented inside its `\if` block.
 const ACTION_INDENT: &str = "  ";
@@ -287,6 +313,20 @@ mod tests {
                 format!("\\if :ACTIVITYCOUNT {rsql} 1\n  \\exit 2\n\\endif\n")
             );
         }
+    }
+
+    #[test]
+    fn an_action_starting_with_a_star_is_kept_as_an_action_item() {
+        // Found by fuzzing: `  *;` on a line of its own inside the `\if` block read back as a
+        // `*` comment line, so a second conversion turned the request into `--;`.
+        let out = convert_bteq(".IF ERRORCODE > 0 THEN *;\n");
+        assert_eq!(
+            out.text,
+            "\\if :ERROR <> 0\n  -- rsqlmig: BQ024 the action starts with `*`, which reads as a \
+comment line in the \\if block: rewrite it\n  -- *;\n\\endif\n"
+        );
+        assert_eq!(codes(".IF ERRORCODE > 0 THEN *;\n"), vec!["BQ024"]);
+        assert_eq!(convert_bteq(&out.text).text, out.text);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::convert::context::{Command, ConvertContext, Output};
 use crate::diagnostic::Severity;
 use crate::rules::Rule;
 
-pub const RULES: [&Rule; 35] = [
+pub const RULES: [&Rule; 36] = [
     &logon::LOGON_REMOVED,
     &logon::LOGON_FILE_REMOVED,
     &logon::LOGOFF_DROPPED,
@@ -28,6 +28,7 @@ pub const RULES: [&Rule; 35] = [
     &if_block::ERRORCODE_SQLSTATE,
     &if_block::ERRORLEVEL_APPROXIMATION,
     &if_block::UNSUPPORTED_CONDITION,
+    &if_block::STAR_ACTION,
     &goto::GOTO_LABEL,
     &goto::LABEL_RENAMED,
     &goto::GOTO_WITHOUT_LABEL,
