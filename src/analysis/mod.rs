@@ -303,8 +303,7 @@ pub fn analyze_job(path: &Path, bytes: &[u8], resolver: &Resolver) -> JobAnalysi
         }
     };
     let index = LineIndex::new(&text);
-    let is_shell =
-        crate::convert::has_shell_extension(path) || shell::looks_like_shell(text.as_bytes());
+    let is_shell = crate::convert::is_shell_script(path, &text);
     let mut sessions = Vec::new();
     if is_shell {
         match shell::find_heredocs(text.as_bytes()) {

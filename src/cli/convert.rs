@@ -79,8 +79,8 @@ pub fn run(args: ConvertArgs) -> Result<i32> {
     let mut reports: Vec<FileReport> = files
         .par_iter()
         .zip(planned.par_iter())
-        .map(|(input, output)| {
-            let report = convert_one(input, output.as_ref(), &input_paths, target, &args);
+        .map(|(input, planned)| {
+            let report = convert_one(input, planned, &input_paths, target, &args);
             if let Some(bar) = &progress {
                 bar.inc(1);
             }
@@ -122,28 +122,36 @@ pub fn run(args: ConvertArgs) -> Result<i32> {
     })
 }
 
-/// Where each input's output goes: `None` without `--out`, or an error message on a name clash.
-fn plan_outputs(
-    files: &[Input],
-    out_dir: Option<&Path>,
-    target: Target,
-) -> Vec<Option<Result<PathBuf, String>>> {
+/// Where an input's output goes, and whether it is a shell script when that was decided to name
+/// the output.
+struct Planned {
+    /// `None` without `--out`, or an error message on a name clash.
+    output: Option<Result<PathBuf, String>>,
+    is_shell: Option<bool>,
+}
+
+fn plan_outputs(files: &[Input], out_dir: Option<&Path>, target: Target) -> Vec<Planned> {
+    let Some(out_dir) = out_dir else {
+        return files
+            .iter()
+            .map(|_| Planned {
+                output: None,
+                is_shell: None,
+            })
+            .collect();
+    };
     let mut seen: HashMap<PathBuf, PathBuf> = HashMap::new();
     // Sniffing reads every file that is not named like a shell script: on all cores.
     let shell: Vec<bool> = files
         .par_iter()
-        .map(|input| {
-            out_dir.is_some()
-                && (convert::has_shell_extension(&input.path) || sniff_shell(&input.path))
-        })
+        .map(|input| convert::has_shell_extension(&input.path) || sniff_shell(&input.path))
         .collect();
     files
         .iter()
         .zip(shell)
         .map(|(input, is_shell)| {
-            let out_dir = out_dir?;
             let path = out_dir.join(convert::output_name(&input.relative, is_shell, target));
-            Some(match seen.get(&path) {
+            let output = Some(match seen.get(&path) {
                 Some(first) => Err(format!(
                     "output {} would also be written for {}: rename one of them",
                     path.display(),
@@ -153,19 +161,26 @@ fn plan_outputs(
                     seen.insert(path.clone(), input.path.clone());
                     Ok(path)
                 }
-            })
+            });
+            Planned {
+                output,
+                is_shell: Some(is_shell),
+            }
         })
         .collect()
 }
 
-/// Reads a file to tell a shell script named `.sql` from plain BTEQ.
+/// Reads a file to tell a shell script named `.sql` from plain BTEQ, as the conversion would.
 fn sniff_shell(path: &Path) -> bool {
-    std::fs::read(path).is_ok_and(|b| crate::syntax::shell::looks_like_shell(&b))
+    std::fs::read(path)
+        .ok()
+        .and_then(|bytes| crate::text::decode(&bytes).ok())
+        .is_some_and(|decoded| convert::is_shell_script(path, &decoded.text))
 }
 
 fn convert_one(
     input: &Input,
-    output: Option<&Result<PathBuf, String>>,
+    planned: &Planned,
     input_paths: &HashSet<PathBuf>,
     target: Target,
     args: &ConvertArgs,
@@ -176,7 +191,7 @@ fn convert_one(
             return FileReport::failed(input.path.clone(), "IO001", format!("cannot read: {e}"));
         }
     };
-    let conversion = convert::convert_file(&input.path, &bytes, target);
+    let conversion = convert::convert_file_as(&input.path, &bytes, target, planned.is_shell);
     let mut report = FileReport {
         input: input.path.clone(),
         output: None,
@@ -189,7 +204,7 @@ fn convert_one(
     let Some(bytes) = conversion.output_bytes.as_ref() else {
         return report;
     };
-    let Some(output) = output else {
+    let Some(output) = planned.output.as_ref() else {
         // No output directory: the single converted file goes to stdout (or only its diff).
         if args.diff {
             report.diff = Some(diff_of(&conversion, &input.path, &input.path));

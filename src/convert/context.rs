@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::syntax::command::{logon_password, trim_args};
-use crate::syntax::script::{Instruction, InstructionKind, Script};
+use crate::syntax::script::{Dialect, Instruction, InstructionKind, Script};
 use crate::syntax::span::Span;
 use crate::text::LineEnding;
 
@@ -95,13 +95,33 @@ pub struct ConvertContext<'a> {
     pub enclosing_condition: Option<crate::syntax::command::Condition>,
 }
 
+/// A BTEQ script parsed for conversion: its instructions, and the dot-command of each (`None`
+/// for the others), read once for every rule that looks at commands.
+pub struct ParsedScript<'a> {
+    pub script: Script,
+    pub commands: Vec<Option<Command<'a>>>,
+}
+
+impl<'a> ParsedScript<'a> {
+    pub fn new(src: &'a str) -> Self {
+        let script = Script::parse(src, Dialect::Bteq);
+        let commands = script
+            .instructions
+            .iter()
+            .map(|instr| Command::from_instruction(&script, src, instr))
+            .collect();
+        ParsedScript { script, commands }
+    }
+}
+
 impl<'a> ConvertContext<'a> {
-    pub fn new(src: &'a str, script: &'a Script, line_ending: LineEnding) -> Self {
+    pub fn new(src: &'a str, parsed: &'a ParsedScript, line_ending: LineEnding) -> Self {
+        let script = &parsed.script;
         let comment_secrets = find_comment_secrets(src, script);
-        let mut secrets = find_secrets(src, script);
+        let mut secrets = find_secrets(&parsed.commands);
         secrets.extend(&comment_secrets);
         secrets.sort();
-        let labels = crate::rules::bteq::goto::LabelPlan::new(src, script);
+        let labels = crate::rules::bteq::goto::LabelPlan::new(&parsed.commands);
         ConvertContext {
             src,
             script,
@@ -235,12 +255,9 @@ pub fn logon_line_secrets(text: &str) -> Vec<Span> {
 }
 
 /// Passwords in `.LOGON` arguments and whole `.LOGDATA` arguments.
-fn find_secrets(src: &str, script: &Script) -> Vec<Span> {
+fn find_secrets(commands: &[Option<Command>]) -> Vec<Span> {
     let mut secrets = Vec::new();
-    for instr in &script.instructions {
-        let Some(cmd) = Command::from_instruction(script, src, instr) else {
-            continue;
-        };
+    for cmd in commands.iter().flatten() {
         match &*cmd.name {
             "LOGON" => {
                 if let Some(r) = logon_password(cmd.args) {

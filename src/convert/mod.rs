@@ -7,9 +7,9 @@ pub mod sql;
 
 use std::path::{Path, PathBuf};
 
+use crate::convert::context::ParsedScript;
 use crate::diagnostic::{Diagnostic, Edit, Severity, apply_edits};
 use crate::rules::bteq::unsupported::{UTILITY_SCRIPT, utility_marker};
-use crate::syntax::script::{Dialect, Script};
 use crate::syntax::shell::{self, ShellError};
 use crate::syntax::span::Span;
 use crate::text::{self, Encoding, LineEnding};
@@ -95,9 +95,25 @@ pub fn has_shell_extension(path: &Path) -> bool {
     )
 }
 
-/// Converts one file's bytes. `path` decides the file kind by extension (`.sh`, `.ksh`, `.bash`
-/// are shell; other files are shell when their content says so).
+/// Whether a file is a shell script: by its extension (`.sh`, `.ksh`, `.bash`), else by its
+/// content.
+pub fn is_shell_script(path: &Path, text: &str) -> bool {
+    has_shell_extension(path) || shell::looks_like_shell(text.as_bytes())
+}
+
+/// Converts one file's bytes; [`is_shell_script`] decides the file kind.
 pub fn convert_file(path: &Path, bytes: &[u8], target: Target) -> FileConversion {
+    convert_file_as(path, bytes, target, None)
+}
+
+/// [`convert_file`] for a caller that already decided whether the file is a shell script (the
+/// CLI does, to name the output), so the content is not scanned twice.
+pub fn convert_file_as(
+    path: &Path,
+    bytes: &[u8],
+    target: Target,
+    is_shell: Option<bool>,
+) -> FileConversion {
     let decoded = match text::decode(bytes) {
         Ok(d) => d,
         Err(e) => {
@@ -112,7 +128,7 @@ pub fn convert_file(path: &Path, bytes: &[u8], target: Target) -> FileConversion
     };
     let src = decoded.text;
     let line_ending = LineEnding::detect(&src);
-    let is_shell = has_shell_extension(path) || shell::looks_like_shell(src.as_bytes());
+    let is_shell = is_shell.unwrap_or_else(|| is_shell_script(path, &src));
     let result = if is_shell {
         convert_shell(&src, line_ending, target)
     } else {
@@ -168,7 +184,7 @@ fn convert_plain(
     target: Target,
     path: &Path,
 ) -> Result<Converted, Refused> {
-    let parsed = Script::parse(src, Dialect::Bteq);
+    let parsed = ParsedScript::new(src);
     if let Some((span, what)) = utility_marker(src, &parsed) {
         return Err(refuse_utility(span, &what));
     }
@@ -213,7 +229,7 @@ fn convert_shell(src: &str, line_ending: LineEnding, target: Target) -> Result<C
         .filter(|h| shell::is_bteq_command(&h.command))
     {
         let body_text = heredoc.body.text(src);
-        let parsed = Script::parse(body_text, Dialect::Bteq);
+        let parsed = ParsedScript::new(body_text);
         if let Some((span, what)) = utility_marker(body_text, &parsed) {
             return Err(refuse_utility(
                 span.offset(heredoc.body.start as usize),
@@ -263,7 +279,8 @@ fn convert_shell(src: &str, line_ending: LineEnding, target: Target) -> Result<C
     } else {
         Status::Unchanged
     };
-    if converted_any && target == Target::Framework && !src.contains("get_redshift_creds.sh") {
+    if converted_any && target == Target::Framework && !text::contains(src, "get_redshift_creds.sh")
+    {
         edits.push(Edit::insert(
             after_shebang(src),
             format!("{CREDENTIALS_LINE}{}", line_ending.as_str()),
@@ -348,7 +365,8 @@ pub fn escape_for_unquoted_heredoc(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + 16);
     let mut last = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    for i in memchr::memchr2_iter(b'\\', b'$', bytes) {
+        let b = bytes[i];
         let next = bytes.get(i + 1).copied();
         let escape = match b {
             b'\\' => matches!(next, Some(b'\\' | b'$' | b'`')),

@@ -3,12 +3,12 @@
 //! Walks the instructions, asks the rules for each one's conversion, and applies the result as
 //! edits on spans: text no rule touches is copied byte for byte.
 
-use crate::convert::context::{self, Command, ConvertContext, Output};
+use crate::convert::context::{self, Command, ConvertContext, Output, ParsedScript};
 use crate::convert::sql;
 use crate::diagnostic::{Diagnostic, Edit, apply_edits, span_before_edits};
 use crate::rules::bteq::{self, Position, comments, if_block, import, requests};
 use crate::syntax::lexer::{Token, TokenKind};
-use crate::syntax::script::{Dialect, Instruction, InstructionKind, Script};
+use crate::syntax::script::{Instruction, InstructionKind, Script};
 use crate::syntax::span::Span;
 use crate::text::LineEnding;
 
@@ -23,13 +23,13 @@ pub struct ScriptOutput {
 
 /// Converts BTEQ text; inserted lines use `line_ending`.
 pub fn convert_script(src: &str, line_ending: LineEnding) -> ScriptOutput {
-    let script = Script::parse(src, Dialect::Bteq);
-    convert_parsed(src, &script, line_ending)
+    convert_parsed(src, &ParsedScript::new(src), line_ending)
 }
 
 /// Converts a script already parsed (the caller may have inspected it first).
-pub fn convert_parsed(src: &str, script: &Script, line_ending: LineEnding) -> ScriptOutput {
-    let mut cx = ConvertContext::new(src, script, line_ending);
+pub fn convert_parsed(src: &str, parsed: &ParsedScript, line_ending: LineEnding) -> ScriptOutput {
+    let (script, commands) = (&parsed.script, &parsed.commands);
+    let mut cx = ConvertContext::new(src, parsed, line_ending);
     let mut pending = requests::syntax_problems(&mut cx);
     if script.problems.iter().any(|p| p.kind.is_fatal()) {
         return ScriptOutput {
@@ -39,10 +39,7 @@ pub fn convert_parsed(src: &str, script: &Script, line_ending: LineEnding) -> Sc
             fatal: true,
         };
     }
-    let script_has_logon = script
-        .instructions
-        .iter()
-        .any(|i| Command::from_instruction(script, src, i).is_some_and(|c| c.name == "LOGON"));
+    let script_has_logon = commands.iter().flatten().any(|c| c.name == "LOGON");
     let mut position = Position {
         before_any_sql: true,
         script_has_logon,
@@ -54,7 +51,7 @@ pub fn convert_parsed(src: &str, script: &Script, line_ending: LineEnding) -> Sc
         let instr = &instrs[i];
         match instr.kind {
             InstructionKind::DotCommand => {
-                let Some(cmd) = Command::from_instruction(script, src, instr) else {
+                let Some(cmd) = &commands[i] else {
                     i += 1;
                     continue;
                 };
@@ -63,14 +60,18 @@ pub fn convert_parsed(src: &str, script: &Script, line_ending: LineEnding) -> Sc
                     Some(action) => {
                         i += 1;
                         let action_span = trimmed(src, action.span);
-                        cx.enclosing_condition = if_block::condition_of(&cmd);
-                        let lines =
-                            action_lines(&mut cx, action, action_span, &position, &mut pending);
+                        cx.enclosing_condition = if_block::condition_of(cmd);
+                        let action = Action {
+                            instr: action,
+                            command: commands[i].as_ref(),
+                            span: action_span,
+                        };
+                        let lines = action_lines(&mut cx, &action, &position, &mut pending);
                         cx.enclosing_condition = None;
                         let whole = cmd.span.cover(action_span);
-                        (whole, if_block::if_then(&mut cx, &cmd, lines, whole))
+                        (whole, if_block::if_then(&mut cx, cmd, lines, whole))
                     }
-                    None => (cmd.span, bteq::convert_command(&mut cx, &cmd, &position)),
+                    None => (cmd.span, bteq::convert_command(&mut cx, cmd, &position)),
                 };
                 if let Output::Lines(lines) = output {
                     edits.push(replace_lines(src, span, &lines, line_ending));
@@ -123,21 +124,31 @@ pub fn convert_parsed(src: &str, script: &Script, line_ending: LineEnding) -> Sc
     }
 }
 
+/// The action of a one-line `.IF ... THEN`.
+struct Action<'i, 'a> {
+    instr: &'i Instruction,
+    /// The action when it is a dot-command.
+    command: Option<&'i Command<'a>>,
+    /// The action's text, trailing blanks excluded.
+    span: Span,
+}
+
 /// The converted lines of the action of a one-line `.IF ... THEN`.
 fn action_lines(
     cx: &mut ConvertContext,
-    action: &Instruction,
-    span: Span,
+    action: &Action,
     position: &Position,
     pending: &mut Vec<Edit>,
 ) -> Vec<String> {
     let src = cx.src;
-    if let Some(cmd) = Command::from_instruction(cx.script, src, action) {
-        return match bteq::convert_command(cx, &cmd, position) {
+    let span = action.span;
+    if let Some(cmd) = action.command {
+        return match bteq::convert_command(cx, cmd, position) {
             Output::Keep => split_lines(span.text(src)),
             Output::Lines(lines) => lines,
         };
     }
+    let action = action.instr;
     if starts_with_using(cx.script, action, src) {
         pending.retain(|e| !within(e.span, span));
         return import::using_request(cx, span);

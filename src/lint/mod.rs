@@ -56,8 +56,7 @@ pub fn is_catalog_job(path: &Path) -> bool {
 
 /// Decides the kind of file and which contract applies to it.
 pub fn file_info(path: &Path, text: &str, opts: &LintOptions) -> FileInfo {
-    let kind = if crate::convert::has_shell_extension(path) || sh::looks_like_shell(text.as_bytes())
-    {
+    let kind = if crate::convert::is_shell_script(path, text) {
         FileKind::Shell
     } else {
         FileKind::Rsql
@@ -66,7 +65,7 @@ pub fn file_info(path: &Path, text: &str, opts: &LintOptions) -> FileInfo {
         FrameworkMode::Always => true,
         FrameworkMode::Never => false,
         FrameworkMode::Auto => {
-            (kind == FileKind::Shell && text.contains("get_redshift_creds.sh"))
+            (kind == FileKind::Shell && crate::text::contains(text, "get_redshift_creds.sh"))
                 || is_catalog_job(path)
         }
     };
@@ -275,7 +274,7 @@ fn lint_script(
 /// before a statement acknowledges findings of that code in the statement, and in the
 /// statements of the same request that follow it directly: they are reported as info.
 fn acknowledge_markers(unit: &ScriptUnit, diagnostics: &mut [Diagnostic]) {
-    if diagnostics.is_empty() || !unit.src.contains("rsqlmig:") {
+    if diagnostics.is_empty() || !crate::text::contains(unit.src, "rsqlmig:") {
         return;
     }
     let instrs = &unit.script.instructions;
@@ -366,7 +365,9 @@ struct Suppressions {
 impl Suppressions {
     fn parse(text: &str) -> Suppressions {
         let mut entries = Vec::new();
-        if !text.contains("rsqlmig: ignore") && !text.contains("rsqlmig:ignore") {
+        if !crate::text::contains(text, "rsqlmig: ignore")
+            && !crate::text::contains(text, "rsqlmig:ignore")
+        {
             return Suppressions { entries };
         }
         for (n, line) in text.lines().enumerate() {

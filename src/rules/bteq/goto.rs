@@ -9,7 +9,6 @@ use std::collections::{HashMap, HashSet};
 use crate::convert::context::{Command, ConvertContext, Output};
 use crate::diagnostic::Severity;
 use crate::rules::{Rule, RuleKind};
-use crate::syntax::script::Script;
 
 pub const GOTO_LABEL: Rule = Rule {
     code: "BQ030",
@@ -61,13 +60,10 @@ fn label_arg(args: &str) -> &str {
 }
 
 impl LabelPlan {
-    pub fn new(src: &str, script: &Script) -> LabelPlan {
+    pub fn new(commands: &[Option<Command>]) -> LabelPlan {
         let mut labels = Vec::new(); // (offset, name as written)
         let mut gotos = Vec::new();
-        for instr in &script.instructions {
-            let Some(cmd) = Command::from_instruction(script, src, instr) else {
-                continue;
-            };
+        for cmd in commands.iter().flatten() {
             match &*cmd.name {
                 "LABEL" => labels.push((cmd.span.start, label_arg(cmd.args).to_string())),
                 "GOTO" => gotos.push((cmd.span.start, label_arg(cmd.args).to_string())),
@@ -94,11 +90,20 @@ impl LabelPlan {
             };
             plan.label_names.insert(*offset, out);
         }
+        // Each name's label offsets, in script order: a jump finds the next one by binary
+        // search (scripts with hundreds of `.IF … .GOTO` lines made a linear scan quadratic).
+        let mut offsets: HashMap<String, Vec<u32>> = HashMap::new();
+        for (offset, name) in &labels {
+            offsets
+                .entry(name.to_ascii_uppercase())
+                .or_default()
+                .push(*offset);
+        }
         for (offset, name) in gotos {
-            let target = labels
-                .iter()
-                .find(|(at, label)| *at > offset && label.eq_ignore_ascii_case(&name))
-                .map(|(at, _)| plan.label_names[at].clone());
+            let target = offsets.get(&name.to_ascii_uppercase()).and_then(|at| {
+                let next = at.partition_point(|&a| a <= offset);
+                at.get(next).map(|a| plan.label_names[a].clone())
+            });
             plan.goto_targets.insert(offset, target);
         }
         plan

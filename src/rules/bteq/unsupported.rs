@@ -1,9 +1,9 @@
 //! BQ070, BQ071, BQ090: commands and scripts that are not converted.
 
-use crate::convert::context::{Command, ConvertContext, Output};
+use crate::convert::context::{Command, ConvertContext, Output, ParsedScript};
 use crate::diagnostic::Severity;
 use crate::rules::{Rule, RuleKind};
-use crate::syntax::script::{InstructionKind, Script};
+use crate::syntax::script::InstructionKind;
 use crate::syntax::span::Span;
 use crate::text::Upper;
 
@@ -74,11 +74,12 @@ pub fn command(cx: &mut ConvertContext, cmd: &Command) -> Output {
 }
 
 /// The first marker of a FastLoad, MultiLoad, FastExport or TPT script: (span, description).
-pub fn utility_marker(src: &str, script: &Script) -> Option<(Span, String)> {
-    for instr in &script.instructions {
+pub fn utility_marker(src: &str, parsed: &ParsedScript) -> Option<(Span, String)> {
+    let script = &parsed.script;
+    for (instr, command) in script.instructions.iter().zip(&parsed.commands) {
         let tool = match instr.kind {
             InstructionKind::DotCommand => {
-                let Some(cmd) = Command::from_instruction(script, src, instr) else {
+                let Some(cmd) = command else {
                     continue;
                 };
                 // Upper-cased without allocating: every word compared here is short.
@@ -118,7 +119,6 @@ pub fn utility_marker(src: &str, script: &Script) -> Option<(Span, String)> {
 mod tests {
     use super::*;
     use crate::convert::script::convert_bteq;
-    use crate::syntax::script::Dialect;
 
     #[test]
     fn stray_and_unsupported_commands_are_kept() {
@@ -143,11 +143,10 @@ mod tests {
             ),
             ("DEFINE JOB load_sales\n(\n);\n", "TPT"),
         ] {
-            let script = Script::parse(src, Dialect::Bteq);
-            let (_, what) = utility_marker(src, &script).expect(src);
+            let (_, what) = utility_marker(src, &ParsedScript::new(src)).expect(src);
             assert!(what.contains(tool), "{what}");
         }
         let src = ".LOGON a/b,c;\nSELECT 1;\n";
-        assert!(utility_marker(src, &Script::parse(src, Dialect::Bteq)).is_none());
+        assert!(utility_marker(src, &ParsedScript::new(src)).is_none());
     }
 }

@@ -4,7 +4,8 @@
 use std::collections::HashSet;
 
 use crate::convert::RSQL_INVOCATION;
-use crate::convert::script::convert_script;
+use crate::convert::context::ParsedScript;
+use crate::convert::script::{convert_parsed, convert_script};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, take_overlapping};
 use crate::lint::shell::unquote;
 use crate::lint::unit::{FileUnit, ScriptUnit, Sink, first_arg};
@@ -13,7 +14,7 @@ use crate::rules::sql::{Findings, checks};
 use crate::rules::{Rule, RuleKind};
 use crate::sql::statement::{Statement, split_statements};
 use crate::syntax::lexer::{Token, TokenKind};
-use crate::syntax::script::{Dialect, InstructionKind, Script};
+use crate::syntax::script::InstructionKind;
 use crate::syntax::shell::is_bteq_command;
 use crate::syntax::span::Span;
 
@@ -75,9 +76,9 @@ pub fn check_file(unit: &FileUnit, out: &mut Sink) {
         // As `convert` does: the body is converted as written, so shell expansions stay as
         // they were.
         let body = h.body.text(unit.src);
-        let parsed = Script::parse(body, Dialect::Bteq);
+        let parsed = ParsedScript::new(body);
         let fix = (utility_marker(body, &parsed).is_none())
-            .then(|| convert_script(body, unit.file.line_ending))
+            .then(|| convert_parsed(body, &parsed, unit.file.line_ending))
             .filter(|c| !c.fatal)
             .map(|c| Fix {
                 applicability: Applicability::Unsafe,
