@@ -41,8 +41,9 @@ pub struct Statement<'a> {
     pub src: &'a str,
     /// Significant tokens only (no whitespace or comments).
     pub toks: Vec<Token>,
-    /// For an opening or closing parenthesis, the index of its partner.
-    pair: Vec<Option<usize>>,
+    /// For an opening or closing parenthesis, the index of its partner ([`NO_PARTNER`] for
+    /// other tokens and unbalanced parentheses).
+    pair: Vec<u32>,
     /// Parenthesis depth of each token (a parenthesis has the depth outside it).
     pub depth: Vec<u32>,
     pub kind: Kind,
@@ -61,12 +62,14 @@ fn kind_bit(kind: TokenKind) -> u32 {
     1 << kind as u32
 }
 
+const NO_PARTNER: u32 = u32::MAX;
+
 /// The bit of a token that is not a word or an operator.
 const NO_BIT: u16 = u16::MAX;
 
-/// Words (case-insensitive) and operators hashed into 512 bits, one bit each (FNV-1a of the
-/// upper-cased bytes, folded to 9 bits): a statement's set answers "may it hold this word?" with
-/// one bit test, never a false "no". Built at compile time for the rules' trigger words.
+/// Words (case-insensitive) and operators hashed into 512 bits, one bit each ([`bit_of`]): a
+/// statement's set answers "may it hold this word?" with one bit test, never a false "no". Built
+/// at compile time for the rules' trigger words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WordSet([u64; 8]);
 
@@ -108,15 +111,30 @@ impl WordSet {
     }
 }
 
-/// The word's bit number (0..512).
+/// The word's bit number (0..512): its first and last eight bytes with the ASCII case bit
+/// cleared, and its length, mixed by one multiplication. Equal words (ignoring case) get the same
+/// bit; the few other words that do are only false "maybe"s.
 const fn bit_of(word: &[u8]) -> u16 {
-    let mut hash: u32 = 0x811c_9dc5;
-    let mut i = 0;
-    while i < word.len() {
-        hash = (hash ^ word[i].to_ascii_uppercase() as u32).wrapping_mul(0x0100_0193);
-        i += 1;
+    let n = word.len();
+    let (head, tail) = if n >= 8 {
+        (case_folded(word, 0, 8), case_folded(word, n - 8, 8))
+    } else {
+        (case_folded(word, 0, n), 0)
+    };
+    let mixed = (head ^ tail.rotate_left(29) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (mixed >> 55) as u16
+}
+
+/// `len` (at most 8) bytes of `word` from `at`, little-endian, with bit `0x20` cleared in each:
+/// written byte by byte to be `const`; the compiler turns eight of them into one load.
+const fn case_folded(word: &[u8], at: usize, len: usize) -> u64 {
+    let mut value = 0u64;
+    let mut k = 0;
+    while k < len {
+        value |= ((word[at + k] & !0x20) as u64) << (8 * k);
+        k += 1;
     }
-    (((hash >> 23) ^ (hash >> 7)) & 0x1ff) as u16
+    value
 }
 
 /// A keyword list with its `WordSet`, built at compile time, for [`Statement::is_in`].
@@ -151,42 +169,44 @@ fn ends_operand(t: &Token) -> bool {
 impl<'a> Statement<'a> {
     /// Builds the view over `tokens` (trivia allowed; it is dropped).
     pub fn new(src: &'a str, tokens: &[Token]) -> Statement<'a> {
-        // One walk: significant tokens, parenthesis partners and depths, word bits.
-        let n = tokens.len();
-        let mut toks: Vec<Token> = Vec::with_capacity(n);
-        let mut pair: Vec<Option<usize>> = Vec::with_capacity(n);
-        let mut depth = Vec::with_capacity(n);
-        let mut bits = Vec::with_capacity(n);
-        let mut open: Vec<usize> = Vec::new();
+        // A few tight walks rather than one that fills every vector: significant tokens, then
+        // word bits, then parenthesis partners and depths.
+        let mut toks: Vec<Token> = Vec::with_capacity(tokens.len());
+        toks.extend(tokens.iter().filter(|t| !t.kind.is_trivia()));
+        let n = toks.len();
         let mut words = WordSet([0; 8]);
         let mut kinds = 0;
-        for t in tokens.iter().filter(|t| !t.kind.is_trivia()) {
-            let i = toks.len();
-            kinds |= kind_bit(t.kind);
-            let mut partner = None;
-            let mut bit = NO_BIT;
+        let bits: Vec<u16> = toks
+            .iter()
+            .map(|t| {
+                kinds |= kind_bit(t.kind);
+                if matches!(t.kind, TokenKind::Word | TokenKind::Op) {
+                    let bit = bit_of(&src.as_bytes()[t.span.start as usize..t.span.end as usize]);
+                    words.insert(bit);
+                    bit
+                } else {
+                    NO_BIT
+                }
+            })
+            .collect();
+        let mut pair = vec![NO_PARTNER; n];
+        let mut depth = Vec::with_capacity(n);
+        let mut open: Vec<u32> = Vec::new();
+        for (i, t) in toks.iter().enumerate() {
             match t.kind {
                 TokenKind::LParen => {
                     depth.push(open.len() as u32);
-                    open.push(i);
+                    open.push(i as u32);
                 }
                 TokenKind::RParen => {
                     if let Some(o) = open.pop() {
-                        pair[o] = Some(i);
-                        partner = Some(o);
+                        pair[o as usize] = i as u32;
+                        pair[i] = o;
                     }
-                    depth.push(open.len() as u32);
-                }
-                TokenKind::Word | TokenKind::Op => {
-                    bit = bit_of(&src.as_bytes()[t.span.start as usize..t.span.end as usize]);
-                    words.insert(bit);
                     depth.push(open.len() as u32);
                 }
                 _ => depth.push(open.len() as u32),
             }
-            toks.push(*t);
-            pair.push(partner);
-            bits.push(bit);
         }
         let mut stmt = Statement {
             src,
@@ -325,7 +345,10 @@ impl<'a> Statement<'a> {
 
     /// The partner of the parenthesis at `i`.
     pub fn partner(&self, i: usize) -> Option<usize> {
-        self.pair.get(i).copied().flatten()
+        self.pair
+            .get(i)
+            .filter(|&&p| p != NO_PARTNER)
+            .map(|&p| p as usize)
     }
 
     /// Index of the first word `kw` at `depth` in `from..to`.
