@@ -38,6 +38,17 @@ pub struct Resolver {
     ignore_bare: HashSet<String>,
 }
 
+/// Appends `text` lower-cased, without a temporary string for ASCII text (almost every name).
+fn push_lowercase(out: &mut String, text: &str) {
+    if text.is_ascii() {
+        let start = out.len();
+        out.push_str(text);
+        out[start..].make_ascii_lowercase();
+    } else {
+        out.push_str(&text.to_lowercase());
+    }
+}
+
 impl Resolver {
     pub fn new(settings: &Settings) -> Resolver {
         let mut r = Resolver {
@@ -73,13 +84,13 @@ impl Resolver {
 
     /// The value of a placeholder as written (`${X}`, `$X`, `%%X%%`, `&&X`, `{{ X }}`, `{X}`,
     /// `@X`, or a shell default `${X:-d}`).
-    pub fn lookup(&self, placeholder: &str) -> Option<String> {
+    pub fn lookup<'s>(&'s self, placeholder: &'s str) -> Option<&'s str> {
         let (key, default) = placeholder_key(placeholder)?;
         self.vars
             .get(key)
             .or_else(|| self.vars_folded.get(&key.to_ascii_lowercase()))
-            .cloned()
-            .or(default.map(str::to_string))
+            .map(String::as_str)
+            .or(default)
     }
 
     fn alias(&self, schema: String) -> String {
@@ -97,12 +108,12 @@ impl Resolver {
             let t = tok.span.text(text.trim());
             match tok.kind {
                 TokenKind::Placeholder => match self.lookup(t) {
-                    Some(v) => out.push_str(&v.to_lowercase()),
+                    Some(v) => push_lowercase(&mut out, v),
                     None => out.push_str(t),
                 },
-                TokenKind::QuotedIdent => out.push_str(&unquote_ident(t).to_lowercase()),
+                TokenKind::QuotedIdent => push_lowercase(&mut out, &unquote_ident(t)),
                 k if k.is_trivia() => {}
-                _ => out.push_str(&t.to_lowercase()),
+                _ => push_lowercase(&mut out, t),
             }
         }
         out
@@ -117,13 +128,11 @@ impl Resolver {
             let mut dotted = false;
             for piece in part {
                 match piece.kind {
-                    PieceKind::Word | PieceKind::Quoted => {
-                        text.push_str(&piece.text.to_lowercase())
-                    }
+                    PieceKind::Word | PieceKind::Quoted => push_lowercase(&mut text, &piece.text),
                     PieceKind::Placeholder => match self.lookup(&piece.text) {
                         Some(v) => {
                             dotted |= v.contains('.');
-                            text.push_str(&v.to_lowercase());
+                            push_lowercase(&mut text, v);
                         }
                         None => {
                             open = true;
