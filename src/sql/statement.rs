@@ -437,6 +437,12 @@ impl<'a> Statement<'a> {
         while i >= 2 && self.kind_of(i - 1) == Some(TokenKind::Dot) && self.is_name_part(i - 2) {
             i -= 2;
         }
+        // A stray dot before the chain (malformed SQL) belongs to the operand: a rewrite that
+        // wraps the operand must not write a word right after it, where `.CAST(` at the start of
+        // a request would read as a dot-command (found by fuzzing: `._ ** e`).
+        if i >= 1 && self.kind_of(i - 1) == Some(TokenKind::Dot) {
+            i -= 1;
+        }
         i
     }
 

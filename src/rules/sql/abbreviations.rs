@@ -421,6 +421,8 @@ mod tests {
             convert_sql("SELECT (1 + r) ** n, t.a**2, 2 ** -1 FROM rates t"),
             "SELECT POWER((1 + r), n), POWER(t.a, 2), POWER(2, -1) FROM rates t"
         );
+        // Found by fuzzing: `POWER(` after a stray leading dot made `.POWER(…` a dot-command.
+        assert_eq!(convert_sql("._**e"), "POWER(._, e)");
     }
 
     #[test]
