@@ -188,7 +188,7 @@ impl Resolver {
             let t = tok.span.text(path);
             if tok.kind == TokenKind::Placeholder {
                 match self.lookup(t) {
-                    Some(v) => out.push_str(&v),
+                    Some(v) => out.push_str(v),
                     None => {
                         unresolved.push((t.to_string(), offset + tok.span.start as usize));
                         out.push_str(t);
