@@ -10,12 +10,8 @@ use support::moto::Moto;
 fn clients_reach_the_endpoint_given_by_flag() {
     let moto = Moto::start();
     // No AWS_ENDPOINT_URL in the environment: the flag alone must route the calls.
+    moto.use_offline_credentials();
     unsafe {
-        std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
-        std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
-        std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
-        std::env::set_var("AWS_CONFIG_FILE", "/dev/null");
-        std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
         std::env::remove_var("AWS_ENDPOINT_URL");
         std::env::remove_var("AWS_REGION");
     }

@@ -6,32 +6,13 @@ mod support;
 use std::collections::BTreeMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use rsqlmig::aws::{AwsArgs, Clients};
+use rsqlmig::aws::Clients;
 use rsqlmig::publish::bootstrap::{bootstrap, framework_tables};
 use rsqlmig::publish::item::{Job, Stage, Workflow};
 use rsqlmig::publish::{Request, publish};
 use support::moto::Moto;
 
 const CONFIG: &str = "rsql-blog-rsql-config-table";
-
-fn clients(moto: &Moto) -> Clients {
-    rsqlmig::aws::block_on(async {
-        let args = AwsArgs {
-            profile: None,
-            region: Some("us-east-1".into()),
-            endpoint_url: Some(moto.endpoint()),
-        };
-        unsafe {
-            std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
-            std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
-            std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
-            std::env::set_var("AWS_CONFIG_FILE", "/dev/null");
-            std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
-        }
-        Clients::new(&args, None).await.unwrap()
-    })
-    .unwrap()
-}
 
 fn workflow(id: &str, scripts: &[&str]) -> Workflow {
     Workflow {
@@ -83,7 +64,7 @@ fn calls(ops: &[(&str, usize)]) -> BTreeMap<String, usize> {
 
 fn setup(bucket: &str) -> (Moto, Clients) {
     let moto = Moto::start();
-    let c = clients(&moto);
+    let c = moto.clients();
     rsqlmig::aws::block_on(async {
         let tables = framework_tables(
             CONFIG,

@@ -9,7 +9,7 @@ use std::process::Output;
 
 use assert_cmd::Command;
 use aws_sdk_dynamodb::types::AttributeValue;
-use rsqlmig::aws::{AwsArgs, Clients, block_on};
+use rsqlmig::aws::{Clients, block_on};
 use rsqlmig::publish::bootstrap::{TableSpec, bootstrap, framework_tables};
 use rsqlmig::publish::item::{Job, Stage, Workflow};
 use serde_json::{Value, json};
@@ -31,30 +31,11 @@ struct Env {
     dir: tempfile::TempDir,
 }
 
-fn clients(moto: &Moto) -> Clients {
-    block_on(async {
-        let args = AwsArgs {
-            profile: None,
-            region: Some("us-east-1".into()),
-            endpoint_url: Some(moto.endpoint()),
-        };
-        unsafe {
-            std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
-            std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
-            std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
-            std::env::set_var("AWS_CONFIG_FILE", "/dev/null");
-            std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
-        }
-        Clients::new(&args, None).await.unwrap()
-    })
-    .unwrap()
-}
-
 /// moto with the framework's tables, the calls table and these stand-ins; a catalog naming them.
 /// `master_wait` > 0 makes each job of the master stand-in take that many seconds.
 fn setup(master_wait: u32, failing_resume: bool) -> Env {
     let moto = Moto::start();
-    let c = clients(&moto);
+    let c = moto.clients();
     block_on(async {
         let mut tables: Vec<TableSpec> = framework_tables(CONFIG, WF_AUDIT, JOB_AUDIT).into();
         tables.push(TableSpec {

@@ -10,6 +10,8 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use rsqlmig::aws::{AwsArgs, Clients, block_on};
+
 pub struct Moto {
     child: Child,
     pub port: u16,
@@ -72,6 +74,32 @@ impl Moto {
         for (k, v) in self.env() {
             cmd.env(k, v);
         }
+    }
+
+    /// Dummy credentials for the SDK in this test process, and no AWS configuration files: a
+    /// test never signs with a real profile.
+    pub fn use_offline_credentials(&self) {
+        // SAFETY: set before the SDK reads the environment; each test binary sets the same values.
+        unsafe {
+            for (k, v) in self
+                .env()
+                .into_iter()
+                .filter(|(k, _)| !k.ends_with("_URL") && *k != "AWS_REGION")
+            {
+                std::env::set_var(k, v);
+            }
+        }
+    }
+
+    /// SDK clients for this server in us-east-1.
+    pub fn clients(&self) -> Clients {
+        self.use_offline_credentials();
+        let args = AwsArgs {
+            profile: None,
+            region: Some("us-east-1".into()),
+            endpoint_url: Some(self.endpoint()),
+        };
+        block_on(async { Clients::new(&args, None).await.unwrap() }).unwrap()
     }
 
     pub fn env(&self) -> Vec<(&'static str, String)> {
