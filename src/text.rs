@@ -29,8 +29,12 @@ impl LineEnding {
 
     /// The ending most lines of `text` use.
     pub fn detect(text: &str) -> LineEnding {
-        let lf = text.bytes().filter(|&b| b == b'\n').count();
-        let crlf = text.matches("\r\n").count();
+        let bytes = text.as_bytes();
+        let (mut lf, mut crlf) = (0, 0);
+        for i in memchr::memchr_iter(b'\n', bytes) {
+            lf += 1;
+            crlf += usize::from(i > 0 && bytes[i - 1] == b'\r');
+        }
         if crlf > 0 && crlf * 2 >= lf {
             LineEnding::CrLf
         } else {

@@ -71,9 +71,8 @@ impl View {
         // The shell removes a backslash only before `$`, a backtick, a backslash or a newline.
         let changes = heredoc.strip_tabs
             || (unquoted
-                && raw
-                    .windows(2)
-                    .any(|w| w[0] == b'\\' && matches!(w[1], b'$' | b'`' | b'\\' | b'\n')));
+                && memchr::memchr_iter(b'\\', raw)
+                    .any(|i| matches!(raw.get(i + 1), Some(b'$' | b'`' | b'\\' | b'\n'))));
         if !changes {
             return View {
                 text: heredoc.body.text(src).to_string(),

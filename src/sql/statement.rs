@@ -433,15 +433,14 @@ impl<'a> Statement<'a> {
             }
             i -= 1;
         }
-        // Extend over `a.b.c` name chains.
-        while i >= 2 && self.kind_of(i - 1) == Some(TokenKind::Dot) && self.is_name_part(i - 2) {
-            i -= 2;
-        }
-        // A stray dot before the chain (malformed SQL) belongs to the operand: a rewrite that
-        // wraps the operand must not write a word right after it, where `.CAST(` at the start of
-        // a request would read as a dot-command (found by fuzzing: `._ ** e`).
-        if i >= 1 && self.kind_of(i - 1) == Some(TokenKind::Dot) {
+        // Extend over `a.b.c` name chains, and over stray dots (`..t`, malformed SQL): a rewrite
+        // that wraps the operand must not write a word right after a dot, where `.CAST(` at the
+        // start of a request would read as a dot-command (found by fuzzing: `._ ** e`).
+        while i >= 1 && self.kind_of(i - 1) == Some(TokenKind::Dot) {
             i -= 1;
+            if i >= 1 && self.is_name_part(i - 1) {
+                i -= 1;
+            }
         }
         i
     }

@@ -139,13 +139,12 @@ fn dot_commands(unit: &ScriptUnit, out: &mut Sink) {
 /// `QUIT 8;`, `LOGON …;` on one line: a dotless BTEQ command read as SQL.
 fn dotless(unit: &ScriptUnit, instr: &crate::syntax::script::Instruction) -> Option<String> {
     let first = unit.script.significant(instr).next()?;
-    let word = first.span.text(unit.src).to_ascii_uppercase();
+    let word = first.span.text(unit.src);
+    if first.kind != TokenKind::Word || !DOTLESS.iter().any(|d| d.eq_ignore_ascii_case(word)) {
+        return None;
+    }
     let text = unit.trimmed(instr).text(unit.src);
-    (first.kind == TokenKind::Word
-        && DOTLESS.contains(&word.as_str())
-        && text.ends_with(';')
-        && !text.contains('\n'))
-    .then_some(word)
+    (text.ends_with(';') && !text.contains('\n')).then(|| word.to_ascii_uppercase())
 }
 
 /// The fix for the command at instruction `i` spanning `span`: what `convert` writes for it.

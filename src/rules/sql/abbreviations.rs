@@ -423,6 +423,7 @@ mod tests {
         );
         // Found by fuzzing: `POWER(` after a stray leading dot made `.POWER(…` a dot-command.
         assert_eq!(convert_sql("._**e"), "POWER(._, e)");
+        assert_eq!(convert_sql("..t**o"), "POWER(..t, o)");
     }
 
     #[test]
