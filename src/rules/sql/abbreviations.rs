@@ -244,11 +244,8 @@ fn mod_operator(s: &Statement, out: &mut Findings) {
 }
 
 fn power(s: &Statement, out: &mut Findings) {
-    if !s.may_have("**") {
-        return;
-    }
-    for i in 1..s.len().saturating_sub(1) {
-        if !s.is_op(i, "**") || !s.after_operand(i) {
+    for i in s.each_of(&const { WordSet::of(&["**"]) }) {
+        if i == 0 || i + 1 >= s.len() || !s.is_op(i, "**") || !s.after_operand(i) {
             continue;
         }
         let left = s.operand_start(i - 1);
@@ -277,12 +274,9 @@ fn power(s: &Statement, out: &mut Findings) {
 }
 
 fn minus(s: &Statement, out: &mut Findings) {
-    if !s.may_hold(&const { WordSet::of(&["MINUS", "EXCEPT"]) }) {
-        return;
-    }
-    for i in 1..s.len() {
+    for i in s.each_of(&const { WordSet::of(&["MINUS", "EXCEPT"]) }) {
         let set_op = s.is(i, "MINUS") || s.is(i, "EXCEPT");
-        if !set_op {
+        if i == 0 || !set_op {
             continue;
         }
         let next = i + 1 + usize::from(s.is_any(i + 1, &["ALL", "DISTINCT"]));
@@ -306,11 +300,8 @@ fn minus(s: &Statement, out: &mut Findings) {
 }
 
 fn top(s: &Statement, out: &mut Findings) {
-    if !s.may_have("TOP") {
-        return;
-    }
-    for i in 1..s.len() {
-        if !(s.is(i, "TOP") && s.is_any(i - 1, &["SELECT", "SEL", "DISTINCT", "ALL"])) {
+    for i in s.each("TOP") {
+        if !(i > 0 && s.is_any(i - 1, &["SELECT", "SEL", "DISTINCT", "ALL"])) {
             continue;
         }
         let Some(n_at) = Some(i + 1).filter(|&n| {

@@ -1536,12 +1536,12 @@ fn expr_start(s: &Statement, end: usize) -> usize {
 }
 
 fn like_any(s: &Statement, out: &mut Findings) {
-    if !s.may_hold(&const { WordSet::of(&["ANY", "SOME", "ALL"]) }) {
-        return;
-    }
     let mut done = 0usize;
-    for q in 2..s.len() {
-        if !(s.is_any(q, &["ANY", "SOME", "ALL"]) && s.kind_of(q + 1) == Some(TokenKind::LParen)) {
+    for q in s.each_of(&const { WordSet::of(&["ANY", "SOME", "ALL"]) }) {
+        if !(q >= 2
+            && s.is_any(q, &["ANY", "SOME", "ALL"])
+            && s.kind_of(q + 1) == Some(TokenKind::LParen))
+        {
             continue;
         }
         let open = q + 1;
@@ -1634,8 +1634,8 @@ fn like_any(s: &Statement, out: &mut Findings) {
 // ---------------------------------------------------------------------------------------------
 
 fn sample(s: &Statement, out: &mut Findings) {
-    for i in 1..s.len() {
-        if s.is(i, "SAMPLE") && s.after_operand(i) && i + 1 < s.len() {
+    for i in s.each("SAMPLE") {
+        if i > 0 && s.after_operand(i) && i + 1 < s.len() {
             sample_at(s, i, out);
         }
     }
