@@ -30,4 +30,11 @@ mod tests {
             "--*** HEADER ****\n-- note\nSELECT 2\n* 3;\n"
         );
     }
+
+    #[test]
+    fn a_logon_in_a_star_comment_keeps_its_password_out() {
+        // Found by fuzzing: the replacement copied the comment with its password.
+        let out = convert_bteq("* .LOGON tdp/etl,s3cret;\n*logon ,$\n");
+        assert_eq!(out.text, "-- .LOGON tdp/etl,********;\n--logon ,********\n");
+    }
 }
