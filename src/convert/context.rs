@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Edit, Severity, apply_edits};
 use crate::syntax::command::{logon_password, trim_args};
 use crate::syntax::script::{Dialect, Instruction, InstructionKind, Script};
 use crate::syntax::span::Span;
@@ -222,6 +222,21 @@ pub fn mask(secret: &str) -> String {
     masked
 }
 
+/// `text` with the password of every line that reads as a logon masked ([`mask`]): a rewrite
+/// can make a line read as one (found by fuzzing: `logon n**2` became `logon POWER(n, 2)`), and
+/// the next reading of the output would mask it.
+pub fn mask_logon_lines(text: String) -> String {
+    let secrets = logon_line_secrets(&text);
+    if secrets.is_empty() {
+        return text;
+    }
+    let mut masks: Vec<Edit> = secrets
+        .iter()
+        .map(|s| Edit::replace(*s, mask(s.text(&text))))
+        .collect();
+    apply_edits(&text, &mut masks).0
+}
+
 /// The password of every line of `text` that reads as a logon (`.LOGON h/u,pw`, `-- .logon …`,
 /// `* LOGON …`), whatever surrounds it.
 pub fn logon_line_secrets(text: &str) -> Vec<Span> {
@@ -276,6 +291,14 @@ fn find_secrets(commands: &[Option<Command>]) -> Vec<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_that_read_as_a_logon_are_masked_once() {
+        let masked = mask_logon_lines("logon POWER(n, 2)\n;".to_string());
+        assert_eq!(masked, "logon POWER(n, ********)\n;");
+        assert_eq!(mask_logon_lines(masked.clone()), masked);
+        assert_eq!(mask_logon_lines("SELECT 1;".to_string()), "SELECT 1;");
+    }
 
     #[test]
     fn logon_lines_give_their_passwords() {

@@ -42,6 +42,12 @@ impl Span {
         }
     }
 
+    /// The bytes both spans hold, if any.
+    pub fn intersect(self, other: Span) -> Option<Span> {
+        let (start, end) = (self.start.max(other.start), self.end.min(other.end));
+        (start < end).then_some(Span { start, end })
+    }
+
     /// The span moved `by` bytes later (from a substring's coordinates to its parent's).
     pub fn offset(self, by: usize) -> Span {
         Span::new(self.start as usize + by, self.end as usize + by)
