@@ -173,6 +173,11 @@ fn conversion_fix(unit: &ScriptUnit, i: usize, span: Span) -> Option<Fix> {
         let tail = format!("{nl}\\label {t}");
         text = text.strip_suffix(&tail)?.to_string();
     }
+    // `convert` keeps what it does not read as the command (`quit?…;` stays SQL): no fix then,
+    // or `--fix` would offer it forever (found by fuzzing).
+    if text == src[from..span.end as usize] {
+        return None;
+    }
     let flagged = converted
         .diagnostics
         .iter()
@@ -551,6 +556,14 @@ mod tests {
             "SELECT a FROM t;\n"
         );
         assert!(only("a.rsql", "SELECT a FROM t WHERE b <> 0;\n", "RS021").is_empty());
+    }
+
+    #[test]
+    fn a_command_convert_keeps_as_sql_has_no_fix() {
+        // Found by fuzzing: `quit?;` converts to itself, so `--fix` offered it forever.
+        let d = only("a.rsql", "quit?;\n", "RS020");
+        assert_eq!(d.len(), 1);
+        assert_eq!(applicability(&d[0]), None);
     }
 
     #[test]
