@@ -48,20 +48,19 @@ impl<'a> Command<'a> {
         } else {
             Cow::Borrowed(written)
         };
-        let text = instr.span.text(src);
-        let trimmed_len = text.trim_end().len();
         let after_name = name_tok.span.end as usize;
-        let raw_args = &src[after_name..instr.span.start as usize + trimmed_len];
+        // Never before the name's end: `trim_end` takes Unicode blanks, which the lexer keeps in
+        // words (found by fuzzing: `.L` then a no-break space).
+        let end =
+            (instr.span.start as usize + instr.span.text(src).trim_end().len()).max(after_name);
+        let raw_args = &src[after_name..end];
         let args = trim_args(raw_args);
         let lead = raw_args.len() - raw_args.trim_start().len();
         Some(Command {
             name,
             args,
             args_start: after_name + lead,
-            span: Span::new(
-                instr.span.start as usize,
-                instr.span.start as usize + trimmed_len,
-            ),
+            span: Span::new(instr.span.start as usize, end),
             dotless,
         })
     }
@@ -291,6 +290,15 @@ fn find_secrets(commands: &[Option<Command>]) -> Vec<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_command_name_ending_in_a_unicode_blank_keeps_its_span() {
+        // Found by fuzzing: the arguments were sliced from after the name to before its end.
+        let src = ".L\u{a0}";
+        let parsed = ParsedScript::new(src);
+        let cmd = parsed.commands[0].as_ref().unwrap();
+        assert_eq!((&*cmd.name, cmd.args, cmd.text(src)), ("L\u{a0}", "", src));
+    }
 
     #[test]
     fn lines_that_read_as_a_logon_are_masked_once() {
