@@ -366,12 +366,11 @@ pub fn escape_for_unquoted_heredoc(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut last = 0;
     for i in memchr::memchr2_iter(b'\\', b'$', bytes) {
-        let b = bytes[i];
         let next = bytes.get(i + 1).copied();
-        let escape = match b {
-            b'\\' => matches!(next, Some(b'\\' | b'$' | b'`')),
-            b'$' => !matches!(next, Some(b'{' | b'(' | b'a'..=b'z' | b'A'..=b'Z' | b'_')),
-            _ => false,
+        let escape = if bytes[i] == b'\\' {
+            matches!(next, Some(b'\\' | b'$' | b'`'))
+        } else {
+            !matches!(next, Some(b'{' | b'(' | b'a'..=b'z' | b'A'..=b'Z' | b'_'))
         };
         if escape {
             out.push_str(&text[last..i]);
