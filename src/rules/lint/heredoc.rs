@@ -345,7 +345,7 @@ fn unterminated(src: &str, delimiter: &str, opener: Span, out: &mut Sink) {
         }
         pos = end + 1;
     }
-    let (edit, how) = match near_miss {
+    let (mut edit, how) = match near_miss {
         Some(line) => (
             Edit::replace(line, delimiter),
             "a line holds the delimiter with blanks around it; trim them",
@@ -364,11 +364,28 @@ fn unterminated(src: &str, delimiter: &str, opener: Span, out: &mut Sink) {
     };
     // A delimiter line cannot close a heredoc whose opener line never ends (an open quote on it
     // runs to the end of the file): offer the edit only where the shell then finds the end.
-    let (with_edit, _) = apply_edits(src, &mut vec![edit.clone()]);
-    let closes = !matches!(
-        find_heredocs(with_edit.as_bytes()),
-        Err(ShellError::UnterminatedHeredoc { opener: still, .. }) if still == opener
-    );
+    // Heredocs opened later on the same line are still open once this one is closed at the end
+    // of the file: their delimiters follow in the same edit, so one `--fix` pass closes them all.
+    let mut open_at = opener;
+    let closes = loop {
+        let (with_edit, _) = apply_edits(src, &mut vec![edit.clone()]);
+        match find_heredocs(with_edit.as_bytes()) {
+            Err(ShellError::UnterminatedHeredoc { opener: still, .. }) if still == opener => {
+                break false;
+            }
+            Err(ShellError::UnterminatedHeredoc {
+                opener: next,
+                delimiter: next_delimiter,
+            }) if near_miss.is_none()
+                && next.start > open_at.start
+                && (next.end as usize) < after =>
+            {
+                edit.replacement.push_str(&format!("{next_delimiter}\n"));
+                open_at = next;
+            }
+            _ => break true,
+        }
+    };
     if !closes {
         out.report(
             &UNTERMINATED_HEREDOC,
@@ -492,5 +509,13 @@ mod tests {
             "{d:#?}"
         );
         assert_eq!(fixed("job.sh", src, true).text, src);
+        // Found by fuzzing: ten heredocs open on one line took ten `--fix` passes, one each.
+        let d = only("job.sh", "cat <<A <<B; rsql <<C\nA\n", "RS043");
+        let edits = &d[0].fix.as_ref().unwrap().edits;
+        assert_eq!(edits.len(), 1);
+        assert_eq!(edits[0].replacement, "B\nC\n");
+        let out = fixed("job.sh", "cat <<A <<B; rsql <<C\nA\n", true);
+        assert_eq!(out.text, "cat <<A <<B; rsql <<C\nA\nB\nC\n");
+        assert!(only("job.sh", &out.text, "RS043").is_empty());
     }
 }
