@@ -63,28 +63,35 @@ pub fn shell_lines(
     let mut start = 0;
     let mut k = 0;
     while start < src.len() {
-        let end = src[start..].find('\n').map_or(src.len(), |i| start + i);
         while k < skip.len() && (skip[k].end as usize) <= start {
             k += 1;
         }
-        let inside = skip
-            .get(k)
-            .is_some_and(|s| (s.start as usize) <= start && start < s.end as usize);
-        if !inside {
-            let text_end = if end > start && src.as_bytes()[end - 1] == b'\r' {
-                end - 1
+        if let Some(s) = skip.get(k)
+            && (s.start as usize) <= start
+        {
+            // A heredoc body: on to the first line that starts at or after its end.
+            let after = s.end as usize;
+            start = if after == 0 || src.as_bytes()[after - 1] == b'\n' {
+                after
             } else {
-                end
+                memchr::memchr(b'\n', &src.as_bytes()[after..]).map_or(src.len(), |i| after + i + 1)
             };
-            let span = Span::new(start, text_end);
-            let commands = commands(src, span);
-            let blank = commands.iter().all(|c| c.words.is_empty());
-            lines.push(ShellLine {
-                span,
-                commands,
-                blank,
-            });
+            continue;
         }
+        let end = memchr::memchr(b'\n', &src.as_bytes()[start..]).map_or(src.len(), |i| start + i);
+        let text_end = if end > start && src.as_bytes()[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        let span = Span::new(start, text_end);
+        let commands = commands(src, span);
+        let blank = commands.iter().all(|c| c.words.is_empty());
+        lines.push(ShellLine {
+            span,
+            commands,
+            blank,
+        });
         start = end + 1;
     }
     lines

@@ -88,14 +88,14 @@ fn condition_tokens(unit: &ScriptUnit, m: &Meta) -> Vec<Token> {
         .collect()
 }
 
-/// The name of a `:NAME` / `:'NAME'` / `:"NAME"` variable token, upper-cased.
-pub fn variable_name(src: &str, t: &Token) -> Option<String> {
+/// The name of a `:NAME` / `:'NAME'` / `:"NAME"` variable token, as written (compare it
+/// ignoring case).
+fn variable_name<'s>(src: &'s str, t: &Token) -> Option<&'s str> {
     (t.kind == TokenKind::Variable).then(|| {
         t.span
             .text(src)
             .trim_start_matches(':')
             .trim_matches(['\'', '"'])
-            .to_ascii_uppercase()
     })
 }
 
@@ -150,7 +150,7 @@ fn checked_after(unit: &ScriptUnit, i: usize) -> bool {
             "if" | "elseif" | "elif" => {
                 return condition_tokens(unit, m).iter().any(|t| {
                     variable_name(unit.src, t)
-                        .is_some_and(|v| STATUS_VARIABLES.contains(&v.as_str()))
+                        .is_some_and(|v| STATUS_VARIABLES.iter().any(|s| s.eq_ignore_ascii_case(v)))
                 });
             }
             "exit" | "quit" | "q" => {
@@ -179,7 +179,7 @@ fn is_zero(src: &str, t: &Token) -> bool {
 fn errorcode_number(unit: &ScriptUnit, toks: &[Token], out: &mut Sink) {
     let src = unit.src;
     for (k, t) in toks.iter().enumerate() {
-        if variable_name(src, t).as_deref() != Some("ERRORCODE") {
+        if !variable_name(src, t).is_some_and(|v| v.eq_ignore_ascii_case("ERRORCODE")) {
             continue;
         }
         // `:ERRORCODE op n` or `n op :ERRORCODE`.
@@ -232,6 +232,7 @@ fn is_error_condition(src: &str, toks: &[Token]) -> bool {
     let Some(var) = toks.first().and_then(|t| variable_name(src, t)) else {
         return false;
     };
+    let var = var.to_ascii_uppercase();
     let op = toks.get(1).map(|t| t.span.text(src));
     let value = toks.get(2).map(|t| t.span.text(src).trim_matches('\''));
     match (var.as_str(), toks.len(), op, value) {

@@ -178,13 +178,28 @@ impl<'a> Body<'a> {
     fn dollars(&self, out: &mut Sink) {
         let raw = self.raw;
         for instr in &self.script.instructions {
-            // Every case below needs a `$`: one search per request instead of one per token.
-            if instr.kind != InstructionKind::Sql
-                || memchr::memchr(b'$', instr.span.text(raw).as_bytes()).is_none()
-            {
+            if instr.kind != InstructionKind::Sql {
                 continue;
             }
+            // Every case below needs a `$`: one search per request, then only the tokens that
+            // hold one are read.
+            let start = instr.span.start as usize;
+            let dollars: Vec<usize> = memchr::memchr_iter(b'$', instr.span.text(raw).as_bytes())
+                .map(|i| start + i)
+                .collect();
+            let mut next_dollar = 0;
             for t in self.script.significant(instr) {
+                while dollars
+                    .get(next_dollar)
+                    .is_some_and(|&at| at < t.span.start as usize)
+                {
+                    next_dollar += 1;
+                }
+                match dollars.get(next_dollar) {
+                    None => break,
+                    Some(&at) if at >= t.span.end as usize => continue,
+                    Some(_) => {}
+                }
                 let text = t.span.text(raw);
                 let start = t.span.start as usize;
                 let dollar_quoted = t.kind == TokenKind::String && text.starts_with('$');
