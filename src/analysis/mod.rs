@@ -136,7 +136,7 @@ impl Resolver {
                         }
                         None => {
                             open = true;
-                            unresolved.push((piece.text.clone(), piece.offset));
+                            unresolved.push((piece.text.to_string(), piece.offset));
                             text.push_str(&piece.text);
                         }
                     },
@@ -457,7 +457,7 @@ impl JobAnalysis {
 }
 
 /// The facts of one session: the script text in `span` of `text`, parsed in `dialect`.
-fn session_facts(text: &str, span: Span, dialect: Dialect) -> Vec<Fact> {
+fn session_facts(text: &str, span: Span, dialect: Dialect) -> Vec<Fact<'_>> {
     let body = &text[span.range()];
     let base = span.start as usize;
     let script = Script::parse(body, dialect);

@@ -4,6 +4,7 @@
 //! Names come out raw (their pieces as written, placeholders unresolved); the job-level pass in
 //! [`super`] resolves them against the catalog's `vars`, `aliases` and the current search path.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use crate::sql::statement::{Keywords, Statement};
@@ -35,21 +36,22 @@ pub enum PieceKind {
 
 /// A run of one name part: `tmp_${KPI}` is the pieces `tmp_` and `${KPI}`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Piece {
+pub struct Piece<'a> {
     pub kind: PieceKind,
-    pub text: String,
+    /// Borrowed from the script, owned only when quotes were removed.
+    pub text: Cow<'a, str>,
     /// Byte offset in the analysed file.
     pub offset: usize,
 }
 
 /// A dotted name as written: `db.schema.table` is three parts.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RawName {
-    pub parts: Vec<Vec<Piece>>,
+pub struct RawName<'a> {
+    pub parts: Vec<Vec<Piece<'a>>>,
     pub offset: usize,
 }
 
-impl RawName {
+impl RawName<'_> {
     /// The lower-cased text of a one-part name without placeholders (`cte`, `#tmp`).
     pub fn simple(&self) -> Option<String> {
         match self.parts.as_slice() {
@@ -59,6 +61,27 @@ impl RawName {
                     .collect::<String>(),
             ),
             _ => None,
+        }
+    }
+
+    /// The name with its own copy of the text (for a query inside a string literal).
+    fn into_owned(self) -> RawName<'static> {
+        let parts = self
+            .parts
+            .into_iter()
+            .map(|part| {
+                part.into_iter()
+                    .map(|p| Piece {
+                        kind: p.kind,
+                        text: Cow::Owned(p.text.into_owned()),
+                        offset: p.offset,
+                    })
+                    .collect()
+            })
+            .collect();
+        RawName {
+            parts,
+            offset: self.offset,
         }
     }
 
@@ -72,16 +95,16 @@ impl RawName {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Fact {
+pub enum Fact<'a> {
     Table {
-        name: RawName,
+        name: RawName<'a>,
         access: u8,
         temp: bool,
     },
     /// `CREATE SCHEMA s`.
-    Schema(RawName),
+    Schema(RawName<'a>),
     /// `SET search_path TO s` (or Teradata `DATABASE s`); `None` for `DEFAULT`.
-    SearchPath(Option<RawName>),
+    SearchPath(Option<RawName<'a>>),
     /// A file or S3 path read (`COPY … FROM`, `\i`, `.IMPORT`), as written without quotes.
     FileRead { path: String, offset: usize },
     /// A file or S3 path written (`UNLOAD … TO`, `\export`, `.EXPORT`).
@@ -91,7 +114,7 @@ pub enum Fact {
 }
 
 /// Appends the facts of `stmt` to `out`. `base` is the offset of `stmt.src` in the file.
-pub fn statement_facts(stmt: &Statement, base: usize, out: &mut Vec<Fact>) {
+pub fn statement_facts<'a>(stmt: &Statement<'a>, base: usize, out: &mut Vec<Fact<'a>>) {
     if stmt.is_empty() {
         return;
     }
@@ -242,10 +265,10 @@ struct Scan<'s, 'a> {
     /// The innermost open parenthesis around each token.
     enclosing: Vec<Option<usize>>,
     /// FROM-list entries with their aliases (lower-case), for Teradata alias targets.
-    entries: Vec<(RawName, Option<String>)>,
+    entries: Vec<(RawName<'a>, Option<String>)>,
     /// Teradata `UPDATE a FROM t a …`: the target is named by its alias.
-    target_alias: Option<(String, RawName)>,
-    out: Vec<Fact>,
+    target_alias: Option<(String, RawName<'a>)>,
+    out: Vec<Fact<'a>>,
 }
 
 impl<'s, 'a> Scan<'s, 'a> {
@@ -297,9 +320,9 @@ impl<'s, 'a> Scan<'s, 'a> {
     }
 
     /// The dotted name starting at `i` and its last token.
-    fn name(&self, i: usize) -> Option<(RawName, usize)> {
+    fn name(&self, i: usize) -> Option<(RawName<'a>, usize)> {
         let end = self.st.name_end(i)?;
-        let mut parts: Vec<Vec<Piece>> = vec![Vec::new()];
+        let mut parts: Vec<Vec<Piece<'a>>> = vec![Vec::new()];
         for k in i..=end {
             let tok = self.st.toks[k];
             let text = self.st.text(k);
@@ -312,22 +335,22 @@ impl<'s, 'a> Scan<'s, 'a> {
                 // `"@CoreDatabase"`, `"${DB}"`: substituted before the script runs, quotes or not.
                 TokenKind::QuotedIdent if is_placeholder(&unquote_ident(text)) => Piece {
                     kind: PieceKind::Placeholder,
-                    text: unquote_ident(text),
+                    text: Cow::Owned(unquote_ident(text)),
                     offset: offset + 1,
                 },
                 TokenKind::QuotedIdent => Piece {
                     kind: PieceKind::Quoted,
-                    text: unquote_ident(text),
+                    text: Cow::Owned(unquote_ident(text)),
                     offset,
                 },
                 TokenKind::Placeholder => Piece {
                     kind: PieceKind::Placeholder,
-                    text: text.to_string(),
+                    text: Cow::Borrowed(text),
                     offset,
                 },
                 _ => Piece {
                     kind: PieceKind::Word,
-                    text: text.to_string(),
+                    text: Cow::Borrowed(text),
                     offset,
                 },
             };
@@ -342,7 +365,7 @@ impl<'s, 'a> Scan<'s, 'a> {
         ))
     }
 
-    fn table(&mut self, name: RawName, access: u8, temp: bool) {
+    fn table(&mut self, name: RawName<'a>, access: u8, temp: bool) {
         if access == access::READ
             && let Some(simple) = name.simple()
             && self.ctes.contains(&simple)
@@ -709,8 +732,8 @@ impl<'s, 'a> Scan<'s, 'a> {
             statement_facts(&inner, inner_base, &mut facts);
             for fact in facts {
                 match fact {
-                    Fact::Table { name, .. } => self.table(name, access::READ, false),
-                    Fact::Call { .. } => self.out.push(fact),
+                    Fact::Table { name, .. } => self.table(name.into_owned(), access::READ, false),
+                    Fact::Call { name, offset } => self.out.push(Fact::Call { name, offset }),
                     _ => {}
                 }
             }
@@ -848,7 +871,7 @@ impl<'s, 'a> Scan<'s, 'a> {
 }
 
 /// `new` in the schema of `old` when `new` is unqualified (`ALTER TABLE s.a RENAME TO b`).
-fn in_schema_of(mut new: RawName, old: &RawName) -> RawName {
+fn in_schema_of<'a>(mut new: RawName<'a>, old: &RawName<'a>) -> RawName<'a> {
     if new.parts.len() == 1 && old.parts.len() > 1 {
         let mut parts = old.parts[..old.parts.len() - 1].to_vec();
         parts.append(&mut new.parts);
@@ -905,12 +928,12 @@ mod tests {
     fn written(name: &RawName) -> String {
         name.parts
             .iter()
-            .map(|p| p.iter().map(|x| x.text.as_str()).collect::<String>())
+            .map(|p| p.iter().map(|x| &*x.text).collect::<String>())
             .collect::<Vec<_>>()
             .join(".")
     }
 
-    fn facts(sql: &str) -> Vec<Fact> {
+    fn facts(sql: &str) -> Vec<Fact<'_>> {
         let toks = tokenize(sql.as_bytes(), Mode::RsqlSql);
         let st = Statement::new(sql, &toks);
         let mut out = Vec::new();
@@ -1069,7 +1092,7 @@ mod tests {
         assert!(matches!(&f[1], Fact::FileRead { path, .. } if path == "s3://bucket/in/t_"));
     }
 
-    fn f_name(f: &Fact) -> RawName {
+    fn f_name<'a>(f: &Fact<'a>) -> RawName<'a> {
         match f {
             Fact::Table { name, .. } => name.clone(),
             _ => panic!("not a table"),
