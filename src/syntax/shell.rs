@@ -74,6 +74,11 @@ pub fn looks_like_shell(src: &[u8]) -> bool {
 
 /// The shell scanner's answer: a heredoc or `<` redirect feeds a BTEQ, rsql or utility command.
 fn feeds_a_known_command(src: &[u8]) -> bool {
+    !fed_commands(src).is_empty()
+}
+
+/// The command words fed by a heredoc or `<` redirect that name a BTEQ, rsql or utility command.
+fn fed_commands(src: &[u8]) -> Vec<Span> {
     let mut scanner = Scanner::new(src);
     // An unterminated heredoc still shows the file is a script; it stays in `pending`.
     let _ = scanner.run();
@@ -81,8 +86,11 @@ fn feeds_a_known_command(src: &[u8]) -> bool {
         .chain(scanner.pending.iter().filter_map(|p| p.command))
         .chain(scanner.input_redirects.iter().copied());
     commands
-        .map(|s| String::from_utf8_lossy(&src[s.range()]))
-        .any(|c| is_bteq_command(&c) || is_rsql_command(&c) || is_teradata_utility_command(&c))
+        .filter(|s| {
+            let c = String::from_utf8_lossy(&src[s.range()]);
+            is_bteq_command(&c) || is_rsql_command(&c) || is_teradata_utility_command(&c)
+        })
+        .collect()
 }
 
 /// The names [`is_bteq_command`], [`is_rsql_command`] and [`is_teradata_utility_command`] look for.
@@ -92,11 +100,11 @@ const COMMAND_NAMES: [&str; 7] = [
 
 /// A cheap test before the shell scanner, which costs as much as parsing the script: a command
 /// that counts names one of [`COMMAND_NAMES`], and its heredoc or `<` redirect is on the same
-/// logical line (lines joined by a trailing `\\`), unless a quote or a `$(…)` on that line may
-/// carry the command over to other lines. SQL compares with `<` often and mentions a tool's name
-/// now and then, but rarely both on one line. Not covered: a command word that is itself a
-/// quoted, `$(…)` or `${…}` text over several lines with the name on a line of its own, which no script
-/// writes to run BTEQ.
+/// logical line (lines joined by a trailing `\\`), unless a quote, `$`, parenthesis or brace on
+/// that line may carry the command over to other lines (`x="a⏎b" bteq`, `<<E x=$(⏎) bteq`).
+/// SQL compares with `<` often and mentions a tool's name now and then, but rarely both on one
+/// line. Not covered: a command word that itself runs over several lines (`"⏎bteq⏎"`), which no
+/// script writes to run BTEQ; the shell scan finds such words, this test does not.
 fn may_name_a_command(src: &[u8]) -> bool {
     if memchr::memchr(b'<', src).is_none() {
         return false;
@@ -113,7 +121,7 @@ fn may_name_a_command(src: &[u8]) -> bool {
             searched_to = line.end;
             src[line]
                 .iter()
-                .any(|b| matches!(b, b'<' | b'\'' | b'"' | b'`' | b'$' | b'('))
+                .any(|b| matches!(b, b'<' | b'\'' | b'"' | b'`' | b'$' | b'(' | b')' | b'}'))
         })
     })
 }
@@ -1403,12 +1411,12 @@ mod tests {
 
     #[track_caller]
     fn check_invariants(src: &[u8]) {
-        // The cheap test never rules out what the scan finds, unless a word may span lines.
-        let word_may_span_lines = src
+        // The cheap test never rules out a command the scan finds, unless its word spans lines.
+        let single_line_command = fed_commands(src)
             .iter()
-            .any(|b| matches!(b, b'\'' | b'"' | b'`' | b'(' | b'{'));
+            .any(|c| !src[c.range()].contains(&b'\n'));
         assert!(
-            word_may_span_lines || !feeds_a_known_command(src) || may_name_a_command(src),
+            !single_line_command || may_name_a_command(src),
             "{:?}",
             String::from_utf8_lossy(src)
         );
