@@ -70,7 +70,7 @@ pub fn convert_request(
         if pass == 0 {
             diagnostics = std::mem::take(&mut findings.diagnostics);
         }
-        if findings.edits.is_empty() {
+        if !findings.has_edits() {
             if pass > 0 {
                 report_late_action_items(&mut diagnostics, findings.diagnostics);
             }
@@ -79,7 +79,7 @@ pub fn convert_request(
         }
         // Run again on the result: an edit may have been skipped for overlapping another, and one
         // rule's output may be another rule's input (a CAST that names a Teradata type).
-        current = apply_edits(&current, &mut findings.edits).0;
+        current = apply_edits(&current, &mut findings.take_applicable()).0;
     }
     let shape = shape.unwrap_or_else(|| {
         let tokens = tokenize(current.as_bytes(), Mode::BteqSql);

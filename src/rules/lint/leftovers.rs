@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use crate::convert::RSQL_INVOCATION;
 use crate::convert::context::ParsedScript;
 use crate::convert::script::{convert_parsed, convert_script};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, take_overlapping};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::lint::shell::unquote;
 use crate::lint::unit::{FileUnit, ScriptUnit, Sink, first_arg};
 use crate::rules::bteq::unsupported::utility_marker;
@@ -246,7 +246,7 @@ fn teradata_sql(unit: &ScriptUnit, out: &mut Sink) {
 }
 
 /// One lint finding for what one `TD…` check found in one statement.
-fn teradata_finding(src: &str, rule: &'static Rule, found: Findings) -> Option<Diagnostic> {
+fn teradata_finding(src: &str, rule: &'static Rule, mut found: Findings) -> Option<Diagnostic> {
     let flagged = found
         .diagnostics
         .iter()
@@ -254,7 +254,7 @@ fn teradata_finding(src: &str, rule: &'static Rule, found: Findings) -> Option<D
         .max_by_key(|d| d.severity);
     // A report about `:name` variables (no rewrite) is RS022's business, which knows RSQL's
     // variables; the convert rules flag every `:name` because BTEQ has no variables.
-    if found.edits.is_empty()
+    if !found.has_edits()
         && found
             .diagnostics
             .iter()
@@ -263,7 +263,7 @@ fn teradata_finding(src: &str, rule: &'static Rule, found: Findings) -> Option<D
         return None;
     }
     let first_edit = found
-        .edits
+        .edits()
         .iter()
         .min_by_key(|e| (e.span.start, e.span.end));
     let (span, message) = match (flagged, first_edit) {
@@ -283,7 +283,7 @@ fn teradata_finding(src: &str, rule: &'static Rule, found: Findings) -> Option<D
         }
         (None, None) => return None,
     };
-    let severity = if found.edits.is_empty() {
+    let severity = if !found.has_edits() {
         flagged.map_or(Severity::Info, |d| d.severity)
     } else {
         Severity::Error
@@ -294,9 +294,8 @@ fn teradata_finding(src: &str, rule: &'static Rule, found: Findings) -> Option<D
             .iter()
             .all(|d| d.severity == Severity::Info);
     // A check may rewrite a construct and one nested in it (`QUALIFY … QUALIFY`): the fix takes
-    // the edits that apply together, and the next pass of `--fix` the rest, as `convert` does.
-    let mut edits = found.edits;
-    take_overlapping(&mut edits);
+    // the rewrites that apply together, and the next pass of `--fix` the rest, as `convert` does.
+    let edits = found.take_applicable();
     let fix = (!edits.is_empty()).then_some(Fix {
         applicability: if exact {
             Applicability::Safe

@@ -261,15 +261,17 @@ fn power(s: &Statement, out: &mut Findings) {
             continue;
         }
         let right = s.operand_end(right_start);
-        out.insert(s.span(left).start, "POWER(");
-        out.replace(
-            crate::syntax::span::Span::new(
-                s.span(i - 1).end as usize,
-                s.span(i + 1).start as usize,
-            ),
-            ", ",
-        );
-        out.insert(s.span(right).end, ")");
+        out.rewrite(|out| {
+            out.insert(s.span(left).start, "POWER(");
+            out.replace(
+                crate::syntax::span::Span::new(
+                    s.span(i - 1).end as usize,
+                    s.span(i + 1).start as usize,
+                ),
+                ", ",
+            );
+            out.insert(s.span(right).end, ")");
+        });
     }
 }
 
@@ -330,8 +332,10 @@ fn top(s: &Statement, out: &mut Findings) {
         if has_set_op || has_limit {
             continue;
         }
-        out.delete_tokens(s, i, n_at);
-        out.insert(s.span(end).end, format!(" LIMIT {}", s.text(n_at)));
+        out.rewrite(|out| {
+            out.delete_tokens(s, i, n_at);
+            out.insert(s.span(end).end, format!(" LIMIT {}", s.text(n_at)));
+        });
     }
 }
 
@@ -343,10 +347,12 @@ fn delete_all(s: &Statement, out: &mut Findings) {
     if !(s.is(last, "ALL") && s.depth[last] == 0) {
         return;
     }
-    out.delete_tokens(s, last, last);
-    if !s.is(s.body + 1, "FROM") {
-        out.insert(s.span(s.body + 1).start, "FROM ");
-    }
+    out.rewrite(|out| {
+        out.delete_tokens(s, last, last);
+        if !s.is(s.body + 1, "FROM") {
+            out.insert(s.span(s.body + 1).start, "FROM ");
+        }
+    });
 }
 
 fn insert_into(s: &Statement, out: &mut Findings) {
@@ -415,6 +421,13 @@ mod tests {
         // Found by fuzzing: `POWER(` after a stray leading dot made `.POWER(…` a dot-command.
         assert_eq!(convert_sql("._**e"), "POWER(._, e)");
         assert_eq!(convert_sql("..t**o"), "POWER(..t, o)");
+        // Found by fuzzing: LIKE ALL took the exponent alone for its operand, and its rewrite
+        // overlapped only POWER's `)`, so POWER applied without it. The power is the operand, and
+        // POWER's edits apply together or not at all.
+        assert_eq!(
+            convert_sql("SELECT a**I LIKE ALL ('x%','y%'), b MOD 2 = ANY (1) FROM t"),
+            "SELECT (POWER(a, I) LIKE 'x%' AND POWER(a, I) LIKE 'y%'), b % 2 IN (1) FROM t"
+        );
     }
 
     #[test]

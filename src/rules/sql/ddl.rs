@@ -1098,8 +1098,10 @@ fn create_table_as(s: &Statement, out: &mut Findings) {
                 return;
             }
             if data {
-                delete_open_paren(s, out, open);
-                delete_back(s, out, close, with.1);
+                out.rewrite(|out| {
+                    delete_open_paren(s, out, open);
+                    delete_back(s, out, close, with.1);
+                });
             } else {
                 out.replace(s.range(with.0, with.1), "LIMIT 0");
             }
@@ -1111,9 +1113,11 @@ fn create_table_as(s: &Statement, out: &mut Findings) {
             data,
         }) => {
             if data {
-                before_as(out, as_at);
-                out.insert(s.span(name.0).start, "SELECT * FROM ");
-                delete_back(s, out, with.0, with.1);
+                out.rewrite(|out| {
+                    before_as(out, as_at);
+                    out.insert(s.span(name.0).start, "SELECT * FROM ");
+                    delete_back(s, out, with.0, with.1);
+                });
                 out.report(
                     &CREATE_TABLE_AS,
                     Severity::Info,
@@ -1234,6 +1238,7 @@ fn rename_table(s: &Statement, out: &mut Findings) {
     }
     let old = qualifier(s, (i + 2, from_end));
     let new = qualifier(s, (to + 1, new_end));
+    let mut new_schema_dot = None;
     if let Some((new_schema, dot)) = new {
         match old {
             Some((old_schema, _)) if !old_schema.eq_ignore_ascii_case(new_schema) => {
@@ -1253,10 +1258,15 @@ fn rename_table(s: &Statement, out: &mut Findings) {
                 "schema of the new name dropped: Redshift renames the table within its own schema; check that it is the same",
             ),
         }
-        out.replace(s.range(to + 1, dot), "");
+        new_schema_dot = Some(dot);
     }
-    out.replace(s.span(i), "ALTER");
-    out.replace(s.span(to), "RENAME TO");
+    out.rewrite(|out| {
+        if let Some(dot) = new_schema_dot {
+            out.replace(s.range(to + 1, dot), "");
+        }
+        out.replace(s.span(i), "ALTER");
+        out.replace(s.span(to), "RENAME TO");
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1529,7 +1539,7 @@ mod tests {
                 (c.check)(&stmt, &mut out);
             }
         }
-        out.edits
+        out.edits().to_vec()
     }
 
     /// Converts `sql` and checks that converting the result changes nothing.

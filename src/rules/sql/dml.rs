@@ -1526,8 +1526,9 @@ fn comparison(s: &Statement, i: usize) -> Option<&'static str> {
 fn expr_start(s: &Statement, end: usize) -> usize {
     let mut start = s.operand_start(end);
     while start >= 2
-        && s.kind_of(start - 1) == Some(TokenKind::Op)
-        && matches!(s.text(start - 1), "||" | "+" | "-" | "*" | "/")
+        && (s.kind_of(start - 1) == Some(TokenKind::Op)
+            && matches!(s.text(start - 1), "||" | "+" | "-" | "*" | "/" | "**" | "%")
+            || s.is(start - 1, "MOD"))
         && s.after_operand(start - 1)
     {
         start = s.operand_start(start - 2);

@@ -470,10 +470,12 @@ fn rename_call(s: &Statement, out: &mut Findings, i: usize, new: &str, extra: &s
     if args.len() != 1 {
         return;
     }
-    out.replace(s.range(start, i), cased(s.text(i), new));
-    if !extra.is_empty() {
-        out.insert(s.span(args[0].1).end, extra);
-    }
+    out.rewrite(|out| {
+        out.replace(s.range(start, i), cased(s.text(i), new));
+        if !extra.is_empty() {
+            out.insert(s.span(args[0].1).end, extra);
+        }
+    });
 }
 
 fn zeroifnull(s: &Statement, out: &mut Findings) {
@@ -528,10 +530,12 @@ fn oreplace(s: &Statement, out: &mut Findings) {
         if !arity.contains(&args.len()) {
             continue;
         }
-        out.replace(s.range(start, i), cased(s.text(i), new));
-        if args.len() == 2 {
-            out.insert(s.span(args[1].1).end, ", ''");
-        }
+        out.rewrite(|out| {
+            out.replace(s.range(start, i), cased(s.text(i), new));
+            if args.len() == 2 {
+                out.insert(s.span(args[1].1).end, ", ''");
+            }
+        });
     }
 }
 
@@ -548,10 +552,12 @@ fn strtok(s: &Statement, out: &mut Findings) {
             3 => "",
             _ => continue,
         };
-        out.replace(s.range(start, i), cased(s.text(i), "SPLIT_PART"));
-        if !extra.is_empty() {
-            out.insert(s.span(args[args.len() - 1].1).end, extra);
-        }
+        out.rewrite(|out| {
+            out.replace(s.range(start, i), cased(s.text(i), "SPLIT_PART"));
+            if !extra.is_empty() {
+                out.insert(s.span(args[args.len() - 1].1).end, extra);
+            }
+        });
         out.report(
             &STRTOK,
             Severity::Warning,
@@ -963,14 +969,16 @@ fn cast_format(s: &Statement, out: &mut Findings) {
         if function == "TO_CHAR" && mapped.names {
             out.report(&CAST_FORMAT, Severity::Warning, span, PADDED_NAMES);
         }
-        out.replace(s.span(i), cased(s.text(i), function));
-        out.replace(
-            Span::new(
-                s.span(as_at - 1).end as usize,
-                s.span(format_at + 1).end as usize,
-            ),
-            format!(", {}", quote_string(&mapped.text)),
-        );
+        out.rewrite(|out| {
+            out.replace(s.span(i), cased(s.text(i), function));
+            out.replace(
+                Span::new(
+                    s.span(as_at - 1).end as usize,
+                    s.span(format_at + 1).end as usize,
+                ),
+                format!(", {}", quote_string(&mapped.text)),
+            );
+        });
     }
 }
 
@@ -1494,11 +1502,13 @@ case-insensitive collation"
     }
     let prefix: String = wrappers.iter().rev().map(|w| w.0.as_str()).collect();
     let suffix: String = wrappers.iter().map(|w| w.1.as_str()).collect();
-    if !prefix.is_empty() {
-        out.insert(s.span(operand_start).start, prefix);
-    }
     let tail = Span::new(s.span(operand_end).end as usize, s.span(last).end as usize);
-    out.replace(tail, apart(s, tail, format!("{suffix}{alias}")));
+    out.rewrite(|out| {
+        if !prefix.is_empty() {
+            out.insert(s.span(operand_start).start, prefix);
+        }
+        out.replace(tail, apart(s, tail, format!("{suffix}{alias}")));
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1629,15 +1639,17 @@ fn translate_using(s: &Statement, out: &mut Findings) {
         let x_end = using - 1;
         let single = s.operand_end(open + 1) == x_end;
         let (opening, closing) = if single { ("", "") } else { ("(", ")") };
-        out.replace(
-            Span::new(
-                s.span(start).start as usize,
-                s.span(open + 1).start as usize,
-            ),
-            opening,
-        );
         let tail = Span::new(s.span(x_end).end as usize, s.span(close).end as usize);
-        out.replace(tail, apart(s, tail, closing.to_string()));
+        out.rewrite(|out| {
+            out.replace(
+                Span::new(
+                    s.span(start).start as usize,
+                    s.span(open + 1).start as usize,
+                ),
+                opening,
+            );
+            out.replace(tail, apart(s, tail, closing.to_string()));
+        });
     }
 }
 
@@ -1664,10 +1676,10 @@ mod tests {
                     }
                 }
             }
-            if found.edits.is_empty() {
+            if !found.has_edits() {
                 return text;
             }
-            text = apply_edits(&text, &mut found.edits).0;
+            text = apply_edits(&text, &mut found.take_applicable()).0;
         }
         panic!("the rules keep rewriting their own output: {text}");
     }

@@ -72,10 +72,7 @@ fn locking(s: &Statement, out: &mut Findings) {
         } else {
             s.span(end - 1).end as usize
         };
-        out.edits.push(crate::diagnostic::Edit::delete(Span::new(
-            s.span(i).start as usize,
-            to,
-        )));
+        out.delete(Span::new(s.span(i).start as usize, to));
         i = end;
     }
 }

@@ -20,17 +20,101 @@ use crate::syntax::span::Span;
 /// What the checks found in one statement.
 #[derive(Default)]
 pub struct Findings {
-    pub edits: Vec<Edit>,
+    edits: Vec<Edit>,
+    /// The rewrite each edit belongs to: the edits of one rewrite apply together or not at all.
+    rewrite_of: Vec<u32>,
+    rewrites: u32,
+    /// The rewrite [`Findings::rewrite`] is collecting.
+    open: Option<u32>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Findings {
     pub fn replace(&mut self, span: Span, text: impl Into<String>) {
-        self.edits.push(Edit::replace(span, text));
+        self.push(Edit::replace(span, text));
     }
 
     pub fn insert(&mut self, at: u32, text: impl Into<String>) {
-        self.edits.push(Edit::insert(at as usize, text));
+        self.push(Edit::insert(at as usize, text));
+    }
+
+    pub fn delete(&mut self, span: Span) {
+        self.push(Edit::delete(span));
+    }
+
+    fn push(&mut self, edit: Edit) {
+        let rewrite = self.open.unwrap_or_else(|| {
+            self.rewrites += 1;
+            self.rewrites - 1
+        });
+        self.edits.push(edit);
+        self.rewrite_of.push(rewrite);
+    }
+
+    /// The edits `build` makes are one rewrite: they apply together or not at all (`POWER(`,
+    /// `, ` and `)` around `a ** b`), so an edit of another rule that overlaps one of them
+    /// never leaves half of it in the text.
+    pub fn rewrite(&mut self, build: impl FnOnce(&mut Findings)) {
+        if self.open.is_some() {
+            build(self);
+            return;
+        }
+        self.open = Some(self.rewrites);
+        self.rewrites += 1;
+        build(self);
+        self.open = None;
+    }
+
+    pub fn has_edits(&self) -> bool {
+        !self.edits.is_empty()
+    }
+
+    pub fn edits(&self) -> &[Edit] {
+        &self.edits
+    }
+
+    /// The edits that apply together this pass, in text order: whole rewrites that overlap no
+    /// rewrite kept before them. A rewrite left out is found again by the next pass, on the
+    /// text the kept ones made.
+    pub fn take_applicable(&mut self) -> Vec<Edit> {
+        let mut order: Vec<usize> = (0..self.edits.len()).collect();
+        order.sort_by_key(|&k| (self.edits[k].span.start, self.edits[k].span.end));
+        let mut dropped = vec![false; self.rewrites as usize];
+        // Dropping a rewrite frees the text its kept edits held: go again until none is dropped.
+        loop {
+            let mut pos = 0usize;
+            let mut dropped_one = false;
+            for &k in &order {
+                let rewrite = self.rewrite_of[k] as usize;
+                if dropped[rewrite] {
+                    continue;
+                }
+                let span = self.edits[k].span;
+                if (span.start as usize) < pos {
+                    dropped[rewrite] = true;
+                    dropped_one = true;
+                } else {
+                    pos = span.end as usize;
+                }
+            }
+            if !dropped_one {
+                break;
+            }
+        }
+        // Each pass must make progress: if every rewrite collided, the first one found stands.
+        if !self.edits.is_empty() && dropped.iter().all(|&d| d) {
+            let first = self.rewrite_of[0] as usize;
+            dropped[first] = false;
+        }
+        let mut edits: Vec<Edit> = order
+            .into_iter()
+            .filter(|&k| !dropped[self.rewrite_of[k] as usize])
+            .map(|k| std::mem::replace(&mut self.edits[k], Edit::delete(Span::default())))
+            .collect();
+        crate::diagnostic::take_overlapping(&mut edits);
+        self.edits.clear();
+        self.rewrite_of.clear();
+        edits
     }
 
     /// Deletes tokens `i..=j` of `stmt` with the blanks that follow them (or, at the end of the
@@ -48,7 +132,7 @@ impl Findings {
                 span = Span::new(stmt.span(i - 1).end as usize, span.end as usize);
             }
         }
-        self.edits.push(Edit::delete(span));
+        self.push(Edit::delete(span));
     }
 
     pub fn report(
@@ -119,4 +203,45 @@ pub fn codes(text: &str) -> Vec<&'static str> {
         .iter()
         .map(|d| d.code)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rewrite_applies_whole_or_waits_for_the_next_pass() {
+        let mut found = Findings::default();
+        // `a ** b` → `POWER(a, b)`, and another rule's edit over `a *` that collides with the
+        // middle of it: POWER waits, rather than leave `POWER(` alone in the text.
+        found.rewrite(|out| {
+            out.insert(0, "POWER(");
+            out.replace(Span::new(1, 5), ", ");
+            out.insert(6, ")");
+        });
+        found.replace(Span::new(0, 2), "(b)");
+        found.replace(Span::new(8, 9), "x");
+        let kept: Vec<_> = found
+            .take_applicable()
+            .into_iter()
+            .map(|e| (e.span.start, e.replacement))
+            .collect();
+        assert_eq!(kept, vec![(0, "(b)".to_string()), (8, "x".to_string())]);
+        assert!(!found.has_edits());
+        // Two rewrites that collide everywhere: the first one found stands, so a pass never
+        // stalls.
+        found.rewrite(|out| {
+            out.replace(Span::new(0, 4), "A");
+            out.replace(Span::new(6, 9), "B");
+        });
+        found.rewrite(|out| {
+            out.replace(Span::new(2, 7), "C");
+        });
+        let kept: Vec<_> = found
+            .take_applicable()
+            .into_iter()
+            .map(|e| e.replacement)
+            .collect();
+        assert_eq!(kept, vec!["A", "B"]);
+    }
 }
