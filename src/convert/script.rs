@@ -305,7 +305,7 @@ fn preceding_comments<'s>(script: &Script, i: usize, src: &'s str) -> &'s str {
 /// Replaces `span` by the converted request, with its `before` and `after` lines on lines of
 /// their own at the indentation of the original.
 fn surround(src: &str, span: Span, sql: &SqlLines, line_ending: LineEnding) -> Edit {
-    let separator = format!("{}{}", line_ending.as_str(), indentation(src, span));
+    let separator = line_separator(src, span, line_ending);
     let mut text = String::new();
     for line in &sql.before {
         text.push_str(line);
@@ -317,6 +317,11 @@ fn surround(src: &str, span: Span, sql: &SqlLines, line_ending: LineEnding) -> E
         text.push_str(line);
     }
     Edit::replace(span, text)
+}
+
+/// What goes between lines written in place of `span`: a line break and the span's indentation.
+fn line_separator(src: &str, span: Span, line_ending: LineEnding) -> String {
+    [line_ending.as_str(), indentation(src, span)].concat()
 }
 
 /// The blanks between the start of the line and `span`, or nothing when other text is there.
@@ -353,7 +358,7 @@ fn starts_with_using(script: &Script, instr: &Instruction, src: &str) -> bool {
 
 /// Replaces `span` by `lines`, each on its own line at the indentation of the original.
 fn replace_lines(src: &str, span: Span, lines: &[String], line_ending: LineEnding) -> Edit {
-    let separator = format!("{}{}", line_ending.as_str(), indentation(src, span));
+    let separator = line_separator(src, span, line_ending);
     let mut text = lines.join(&separator);
     let end = span.end as usize;
     let rest_of_line = src[end..].split('\n').next().unwrap_or("");

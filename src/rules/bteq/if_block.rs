@@ -99,11 +99,9 @@ pub fn if_then(cx: &mut ConvertContext, cmd: &Command, action: Vec<String>, whol
     match rsql_condition(cx, cond_text, cmd.span) {
         Some(expr) => {
             let mut lines = Vec::with_capacity(action.len() + 2);
-            lines.push(format!(
-                "{} {expr}",
-                if is_elseif { "\\elseif" } else { "\\if" }
-            ));
-            lines.extend(action.into_iter().map(|l| format!("{ACTION_INDENT}{l}")));
+            let meta = if is_elseif { "\\elseif " } else { "\\if " };
+            lines.push([meta, &expr].concat());
+            lines.extend(action.into_iter().map(|l| [ACTION_INDENT, &l].concat()));
             if !is_elseif {
                 // An `.ELSEIF` branch is closed by its block's `.ENDIF`.
                 lines.push("\\endif".to_string());
