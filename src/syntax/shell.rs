@@ -100,7 +100,7 @@ const COMMAND_NAMES: [&str; 7] = [
 
 /// A cheap test before the shell scanner, which costs as much as parsing the script: a command
 /// that counts names one of [`COMMAND_NAMES`], and its heredoc or `<` redirect is on the same
-/// logical line (lines joined by a trailing `\\`), unless a quote, `$`, parenthesis or brace on
+/// logical line (lines joined by a trailing `\`), unless a quote, `$`, parenthesis or brace on
 /// that line may carry the command over to other lines (`x="a⏎b" bteq`, `<<E x=$(⏎) bteq`).
 /// SQL compares with `<` often and mentions a tool's name now and then, but rarely both on one
 /// line. Not covered: a command word that itself runs over several lines (`"⏎bteq⏎"`), which no
