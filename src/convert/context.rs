@@ -4,6 +4,7 @@ use std::borrow::Cow;
 
 use crate::diagnostic::{Diagnostic, Edit, Severity, apply_edits};
 use crate::syntax::command::{logon_password, trim_args};
+use crate::syntax::lexer::{Mode, TokenKind, tokenize};
 use crate::syntax::script::{Dialect, Instruction, InstructionKind, Script};
 use crate::syntax::span::Span;
 use crate::text::LineEnding;
@@ -208,16 +209,28 @@ fn find_comment_secrets(src: &str, script: &Script) -> Vec<Span> {
         .collect()
 }
 
-/// What replaces a password in text the output keeps: `********`, then the password's
-/// parentheses and quotes in their order, so a request or shell line that swallowed a logon line
-/// keeps its structure (found by fuzzing: `(` then `logon ,)` lost its closing parenthesis).
+/// What replaces a password in text the output keeps: `********`, then the marks that give
+/// the password's tokens their extent, in order: parentheses, the quotes of strings and quoted
+/// names, comment marks. A substitution (`$(…)`, `${…}`) or a variable is one token and is
+/// dropped whole. A request or shell line that swallowed a logon line then reads the same
+/// (found by fuzzing: `(` then `logon ,)` lost its closing parenthesis; `logon ,$(')` became
+/// `(')`, an open string).
 pub fn mask(secret: &str) -> String {
     let mut masked = String::from("********");
-    masked.extend(
-        secret
-            .chars()
-            .filter(|c| matches!(c, '(' | ')' | '\'' | '"')),
-    );
+    for t in tokenize(secret.as_bytes(), Mode::BteqSql) {
+        let text = t.span.text(secret);
+        let (open, close) = match t.kind {
+            TokenKind::LParen | TokenKind::RParen => (text, ""),
+            TokenKind::String | TokenKind::QuotedIdent => (&text[..1], &text[text.len() - 1..]),
+            TokenKind::LineComment => ("--", ""),
+            TokenKind::BlockComment => ("/*", "*/"),
+            _ => continue,
+        };
+        masked.push_str(open);
+        if !t.unterminated {
+            masked.push_str(close);
+        }
+    }
     masked
 }
 
@@ -304,6 +317,17 @@ mod tests {
         let parsed = ParsedScript::new(src);
         let cmd = parsed.commands[0].as_ref().unwrap();
         assert_eq!((&*cmd.name, cmd.args, cmd.text(src)), ("L\u{a0}", "", src));
+    }
+
+    #[test]
+    fn a_masked_password_keeps_the_shape_of_the_text() {
+        assert_eq!(mask("s3cret"), "********");
+        assert_eq!(mask("p(w)'x'\"y"), "********()''\"");
+        // Found by fuzzing: `$(')` is one substitution, not a parenthesis and an open string.
+        assert_eq!(mask("$(')\"\""), "********\"\"");
+        assert_eq!(mask("${PW}x"), "********");
+        assert_eq!(mask("pw--)"), "********--");
+        assert_eq!(mask("a/*b)*/c"), "********/**/");
     }
 
     #[test]

@@ -165,12 +165,12 @@ mod tests {
         assert_eq!(convert_bteq(&once).text, once);
         // Found by fuzzing: the `;` went inside the masked password, an overlapping edit.
         let once = convert_bteq("LOGON h/u,pw--\n").text;
-        assert_eq!(once, "LOGON h/u,********\n;\n");
+        assert_eq!(once, "LOGON h/u,********--\n;\n");
         assert_eq!(convert_bteq(&once).text, once);
         // Found while fixing the above for a rewritten request: the request's edit kept the
         // password, and the mask that ran past it did not apply.
         let once = convert_bteq("SEL 1\nLOGON h/u,pw--\n").text;
-        assert_eq!(once, "SELECT 1\nLOGON h/u,********\n;\n");
+        assert_eq!(once, "SELECT 1\nLOGON h/u,********--\n;\n");
         assert_eq!(convert_bteq(&once).text, once);
     }
 }
