@@ -261,15 +261,22 @@ fn power(s: &Statement, out: &mut Findings) {
             continue;
         }
         let right = s.operand_end(right_start);
+        // `a ** b` becomes `a, b`; a line break or a comment around `**` stays where it is,
+        // so the request keeps its lines (found by fuzzing: `LOGON x⏎**6` became the one line
+        // `LOGON POWER(x, 6);`, which reads as the dotless command).
+        let blank = |gap: &str| gap.trim().is_empty() && !gap.contains('\n');
+        let gaps_blank = blank(s.gap(i - 1, i)) && blank(s.gap(i, i + 1));
         out.rewrite(|out| {
             out.insert(s.span(left).start, "POWER(");
-            out.replace(
-                crate::syntax::span::Span::new(
+            if gaps_blank {
+                let gaps = crate::syntax::span::Span::new(
                     s.span(i - 1).end as usize,
                     s.span(i + 1).start as usize,
-                ),
-                ", ",
-            );
+                );
+                out.replace(gaps, ", ");
+            } else {
+                out.replace(s.span(i), ",");
+            }
             out.insert(s.span(right).end, ")");
         });
     }
@@ -421,6 +428,11 @@ mod tests {
         // Found by fuzzing: `POWER(` after a stray leading dot made `.POWER(…` a dot-command.
         assert_eq!(convert_sql("._**e"), "POWER(._, e)");
         assert_eq!(convert_sql("..t**o"), "POWER(..t, o)");
+        // Line breaks and comments around `**` stay.
+        assert_eq!(
+            convert_sql("SELECT a\n** b, c ** /* x */ d FROM t"),
+            "SELECT POWER(a\n, b), POWER(c , /* x */ d) FROM t"
+        );
         // Found by fuzzing: LIKE ALL took the exponent alone for its operand, and its rewrite
         // overlapped only POWER's `)`, so POWER applied without it. The power is the operand, and
         // POWER's edits apply together or not at all.
