@@ -75,7 +75,13 @@ pub fn check_script(unit: &ScriptUnit, out: &mut Sink) {
         let value = value.offset(base);
         let whole = whole.offset(base);
         out.secrets.push(value);
-        let delete = with_blank_before(unit.src, whole);
+        // Deleting a positional password makes the next word the password: with words after it
+        // (not a `\logon` RSQL reads) the fix would never end (found by fuzzing).
+        let last = conninfo || words.len() == 5;
+        let fix = last.then(|| Fix {
+            applicability: Applicability::Unsafe,
+            edits: vec![Edit::delete(with_blank_before(unit.src, whole))],
+        });
         out.report_fix(
             &LITERAL_PASSWORD,
             Severity::Error,
@@ -84,10 +90,7 @@ pub fn check_script(unit: &ScriptUnit, out: &mut Sink) {
                 "literal password in \\logon ({}): remove it; RSQL reads RSPASSWORD, which get_redshift_creds.sh exports",
                 masked(text)
             ),
-            Some(Fix {
-                applicability: Applicability::Unsafe,
-                edits: vec![Edit::delete(delete)],
-            }),
+            fix,
         );
     }
 }
@@ -329,6 +332,11 @@ mod tests {
         assert_eq!(only("a.rsql", conninfo, "RS030").len(), 1);
         assert!(only("a.rsql", "\\logon dw etl h 5439 $RSPASSWORD\n", "RS030").is_empty());
         assert!(only("a.rsql", "\\logon dw etl h 5439\n", "RS030").is_empty());
+        // Found by fuzzing: with words after the password, each fix made the next one the
+        // password. Reported, not fixed.
+        let extra = "\\logon dw etl h 5439 Winter2024 x y\n";
+        let d = only("a.rsql", extra, "RS030");
+        assert!(d.len() == 1 && d[0].fix.is_none(), "{d:#?}");
     }
 
     #[test]
