@@ -101,10 +101,12 @@ impl Findings {
                 break;
             }
         }
-        // Each pass must make progress: if every rewrite collided, the first one found stands.
-        if !self.edits.is_empty() && dropped.iter().all(|&d| d) {
-            let first = self.rewrite_of[0] as usize;
-            dropped[first] = false;
+        // Each pass must make progress: a rewrite whose own edits overlap is always dropped, and
+        // if nothing else is left, the first one found stands with what of it applies.
+        if self.rewrite_of.iter().all(|&r| dropped[r as usize])
+            && let Some(&first) = self.rewrite_of.first()
+        {
+            dropped[first as usize] = false;
         }
         let mut edits: Vec<Edit> = order
             .into_iter()
@@ -228,20 +230,18 @@ mod tests {
             .collect();
         assert_eq!(kept, vec![(0, "(b)".to_string()), (8, "x".to_string())]);
         assert!(!found.has_edits());
-        // Two rewrites that collide everywhere: the first one found stands, so a pass never
-        // stalls.
+        // A rewrite whose own edits overlap, alone: it applies as far as it can, so a pass
+        // never stalls.
         found.rewrite(|out| {
             out.replace(Span::new(0, 4), "A");
-            out.replace(Span::new(6, 9), "B");
-        });
-        found.rewrite(|out| {
-            out.replace(Span::new(2, 7), "C");
+            out.replace(Span::new(2, 6), "B");
+            out.replace(Span::new(8, 9), "C");
         });
         let kept: Vec<_> = found
             .take_applicable()
             .into_iter()
             .map(|e| e.replacement)
             .collect();
-        assert_eq!(kept, vec!["A", "B"]);
+        assert_eq!(kept, vec!["A", "C"]);
     }
 }
