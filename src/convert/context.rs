@@ -219,9 +219,10 @@ pub fn mask(secret: &str) -> String {
     let mut masked = String::from("********");
     for t in tokenize(secret.as_bytes(), Mode::BteqSql) {
         let text = t.span.text(secret);
+        // Strings and quoted names open and close with the same ASCII quote.
         let (open, close) = match t.kind {
             TokenKind::LParen | TokenKind::RParen => (text, ""),
-            TokenKind::String | TokenKind::QuotedIdent => (&text[..1], &text[text.len() - 1..]),
+            TokenKind::String | TokenKind::QuotedIdent => (&text[..1], &text[..1]),
             TokenKind::LineComment => ("--", ""),
             TokenKind::BlockComment => ("/*", "*/"),
             _ => continue,
@@ -328,6 +329,7 @@ mod tests {
         assert_eq!(mask("${PW}x"), "********");
         assert_eq!(mask("pw--)"), "********--");
         assert_eq!(mask("a/*b)*/c"), "********/**/");
+        assert_eq!(mask("'pé"), "********'");
     }
 
     #[test]
