@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use anyhow::Context;
 use serde::Serialize;
 
 use crate::cli::Format;
@@ -114,9 +115,24 @@ pub fn unified_diff(old: &str, new: &str, old_name: &str, new_name: &str) -> Str
         .to_string()
 }
 
+/// Writes `doc` to stdout as indented JSON and a line break, through a buffer: a report on
+/// thousands of files is never held as one string (it would be most of a run's peak memory).
+pub fn print_json(doc: &impl Serialize) -> anyhow::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, doc)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush())
+        .context("cannot write the JSON report to stdout")
+}
+
 /// Prints what `convert` did, in `format`; diffs too when present. Text goes to stderr when
 /// stdout carries the converted script itself.
-pub fn print_convert_reports(reports: &[FileReport], format: Format, stdout_has_script: bool) {
+pub fn print_convert_reports(
+    reports: &[FileReport],
+    format: Format,
+    stdout_has_script: bool,
+) -> anyhow::Result<()> {
     let mut sorted: Vec<&FileReport> = reports.iter().collect();
     sorted.sort_by(|a, b| a.input.cmp(&b.input));
     match format {
@@ -131,14 +147,10 @@ pub fn print_convert_reports(reports: &[FileReport], format: Format, stdout_has_
                     diagnostics: &r.findings,
                 })
                 .collect();
-            let doc = JsonConvert {
+            print_json(&JsonConvert {
                 files,
                 summary: summary(reports),
-            };
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&doc).expect("report serialises")
-            );
+            })?;
         }
         Format::Text => {
             let mut out: Box<dyn Write> = if stdout_has_script {
@@ -172,6 +184,7 @@ pub fn print_convert_reports(reports: &[FileReport], format: Format, stdout_has_
             );
         }
     }
+    Ok(())
 }
 
 /// `path:line:col: severity CODE: message` lines.

@@ -219,3 +219,34 @@ fn a_reader_that_goes_away_ends_the_output_quietly() {
     assert!(head.starts_with(b"{"));
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_under_a_json_report_is_an_error_not_a_panic() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("x.rsql"), ".LOGOFF\n".repeat(100)).unwrap();
+    for args in [
+        &["lint", "x.rsql", "--format", "json"][..],
+        &["lint", "x.rsql", "--format", "sarif"],
+        &["convert", "x.rsql", "--out", "out", "--format", "json"],
+    ] {
+        // Writing to /dev/full fails with ENOSPC, as a report redirected to a full disk would.
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("rsqlmig"))
+            .current_dir(tmp.path())
+            .args(args)
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("cannot write the JSON report to stdout"),
+            "{args:?}: {stderr}"
+        );
+    }
+}

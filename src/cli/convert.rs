@@ -110,7 +110,7 @@ pub fn run(args: ConvertArgs) -> Result<i32> {
     {
         print!("{text}");
     }
-    render::print_convert_reports(&reports, args.format, to_stdout);
+    render::print_convert_reports(&reports, args.format, to_stdout)?;
     let failed = reports
         .iter()
         .any(|r| matches!(r.status, Status::Failed | Status::Unsupported));

@@ -47,13 +47,12 @@ pub fn run(args: GraphArgs) -> Result<i32> {
         }
     };
     let graphs = graph::build_catalog(&catalog);
-    let out = match args.format {
-        GraphFormat::Text => render::text(&graphs, super::stdout_is_terminal()),
-        GraphFormat::Dot => render::dot(&graphs),
-        GraphFormat::Mermaid => render::mermaid(&graphs),
-        GraphFormat::Json => render::json(&graphs),
-    };
-    print!("{out}");
+    match args.format {
+        GraphFormat::Text => print!("{}", render::text(&graphs, super::stdout_is_terminal())),
+        GraphFormat::Dot => print!("{}", render::dot(&graphs)),
+        GraphFormat::Mermaid => print!("{}", render::mermaid(&graphs)),
+        GraphFormat::Json => crate::render::print_json(&render::json(&graphs))?,
+    }
     if matches!(args.format, GraphFormat::Dot | GraphFormat::Mermaid) {
         // The drawing goes to stdout; problems still need to be seen.
         for d in graphs.iter().flat_map(|g| &g.diagnostics) {

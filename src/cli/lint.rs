@@ -138,13 +138,8 @@ pub fn run(args: LintArgs) -> Result<i32> {
             }
             let _ = stdout.flush();
         }
-        LintFormat::Json => println!("{}", serde_json::to_string_pretty(&out::json(&reports))?),
-        LintFormat::Sarif => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&out::sarif(&reports, &cwd))?
-            )
-        }
+        LintFormat::Json => crate::render::print_json(&out::json(&reports))?,
+        LintFormat::Sarif => crate::render::print_json(&out::sarif(&reports, &cwd))?,
     }
 
     if reports.iter().any(|r| r.io_error) {

@@ -13,19 +13,20 @@ use crate::lint::applies;
 use crate::rules::{Rule, RuleKind};
 use crate::syntax::span::{LineIndex, Span};
 
-/// One finding placed at its 1-based line and column.
+/// One finding placed at its 1-based line and column. The fields of lint's JSON types are in
+/// alphabetical order: the keys of its report have always been sorted.
 #[derive(Clone, Debug, Serialize)]
 pub struct LintFinding {
     pub code: &'static str,
-    pub severity: Severity,
-    pub line: usize,
     pub column: usize,
-    pub message: String,
-    /// `lint --fix` (with the run's `--unsafe-fixes`) would fix it.
-    pub fixable: bool,
     /// The fix's applicability, when there is a fix.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<Applicability>,
+    /// `lint --fix` (with the run's `--unsafe-fixes`) would fix it.
+    pub fixable: bool,
+    pub line: usize,
+    pub message: String,
+    pub severity: Severity,
     /// The source line, secrets masked (text output only).
     #[serde(skip)]
     pub source: String,
@@ -145,13 +146,13 @@ fn mask_within(text: &str, span: Span, secrets: &[Span]) -> String {
 }
 
 #[derive(Default, Serialize)]
-struct Summary {
-    files: usize,
+pub struct Summary {
     errors: usize,
-    warnings: usize,
-    info: usize,
+    files: usize,
     fixable: usize,
     fixed: usize,
+    info: usize,
+    warnings: usize,
 }
 
 fn summary(reports: &[LintFileReport]) -> Summary {
@@ -268,13 +269,19 @@ fn write_finding(out: &mut dyn Write, path: &Path, f: &LintFinding, colour: bool
 }
 
 #[derive(Serialize)]
-struct JsonFile<'a> {
-    input: String,
-    #[serde(skip_serializing_if = "is_zero")]
-    fixed: usize,
+pub struct JsonFile<'a> {
+    diagnostics: &'a [LintFinding],
     #[serde(skip_serializing_if = "Option::is_none")]
     diff: Option<&'a str>,
-    diagnostics: &'a [LintFinding],
+    #[serde(skip_serializing_if = "is_zero")]
+    fixed: usize,
+    input: String,
+}
+
+#[derive(Serialize)]
+pub struct JsonLint<'a> {
+    files: Vec<JsonFile<'a>>,
+    summary: Summary,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -282,7 +289,7 @@ fn is_zero(n: &usize) -> bool {
 }
 
 /// `{"files":[{"input","diagnostics":[{"code","severity","line","column","message","fixable"}]}],"summary":{…}}`
-pub fn json(reports: &[LintFileReport]) -> Value {
+pub fn json(reports: &[LintFileReport]) -> JsonLint<'_> {
     let files: Vec<JsonFile> = reports
         .iter()
         .map(|r| JsonFile {
@@ -292,7 +299,10 @@ pub fn json(reports: &[LintFileReport]) -> Value {
             diagnostics: &r.findings,
         })
         .collect();
-    json!({ "files": files, "summary": summary(reports) })
+    JsonLint {
+        files,
+        summary: summary(reports),
+    }
 }
 
 pub const SARIF_SCHEMA: &str =
