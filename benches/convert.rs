@@ -5,6 +5,10 @@
 //! `RSQLMIG_BENCH_SCRIPTS` sets the corpus size (default 5000); `RSQLMIG_BENCH_KEEP=DIR` writes
 //! the corpus to DIR (new or empty) and keeps it, to inspect or convert by hand. MB = 10^6 bytes.
 
+// The allocator of the `rsqlmig` binary, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod corpus;
 
 use std::hint::black_box;

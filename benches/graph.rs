@@ -8,6 +8,10 @@
 //! 5, one thread.
 //! `RSQLMIG_BENCH_JOBS=a,b` changes the sizes.
 
+// The allocator of the `rsqlmig` binary, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod catalog;
 
 use std::hint::black_box;

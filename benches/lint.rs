@@ -6,6 +6,10 @@
 //! thread, with `--fix` semantics on one thread, and on all cores (best of 3 each).
 //! `RSQLMIG_BENCH_SCRIPTS` sets the corpus size (default 5000). MB = 10^6 bytes of lint input.
 
+// The allocator of the `rsqlmig` binary, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod corpus;
 
 use std::hint::black_box;
