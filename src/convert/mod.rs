@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::convert::context::ParsedScript;
 use crate::diagnostic::{Diagnostic, Edit, Severity, apply_edits};
+use crate::rules::bteq::logon;
 use crate::rules::bteq::unsupported::{UTILITY_SCRIPT, utility_marker};
 use crate::syntax::shell::{self, ShellError};
 use crate::syntax::span::Span;
@@ -250,21 +251,18 @@ fn convert_shell(src: &str, line_ending: LineEnding, target: Target) -> Result<C
         edits.push(Edit::replace(heredoc.body, out.text));
         converted_any = true;
     }
-    // Logon lines in the shell text itself (an old inline logon, an `echo` into a BTEQ file).
+    // Logon lines in the shell text itself (a logon file written at run time, an old logon).
     let bodies: Vec<Span> = heredocs
         .iter()
         .filter(|h| shell::is_bteq_command(&h.command))
         .map(|h| h.body)
         .collect();
-    for secret in context::logon_line_secrets(src) {
-        if !bodies
-            .iter()
-            .any(|b| b.start <= secret.start && secret.end <= b.end)
-        {
-            edits.push(Edit::replace(secret, context::mask(secret.text(src))));
-            secrets.push(secret);
-        }
-    }
+    edits.extend(logon::mask_shell_logons(
+        src,
+        &bodies,
+        &mut secrets,
+        &mut diagnostics,
+    ));
     if !converted_any && edits.is_empty() {
         diagnostics.push(Diagnostic::new(
             crate::rules::bteq::requests::SHELL_WITHOUT_BTEQ.code,

@@ -220,6 +220,9 @@ struct Pending {
     strip_tabs: bool,
     delimiter: Vec<u8>,
     quoted: bool,
+    /// Piped from a `cat` (`cat <<EOF | bteq`): the command after the pipe, when the line
+    /// names one, takes the heredoc from `cat`.
+    through_cat: bool,
     /// What bash also accepts right after the delimiter on the terminator line:
     /// `)` inside `$( )` and `` ` `` inside backticks.
     closer: Option<u8>,
@@ -298,6 +301,11 @@ impl<'a> Scanner<'a> {
             b'&' if self.peek(1) == Some(b'>') => {
                 self.end_word();
                 self.redirect(if self.peek(2) == Some(b'>') { 3 } else { 2 });
+            }
+            b'|' if self.peek(1) != Some(b'|') && !self.src[..self.pos].ends_with(b"|") => {
+                self.end_word();
+                self.pos += 1;
+                self.pipe();
             }
             b';' | b'&' | b'|' => {
                 self.end_word();
@@ -491,6 +499,7 @@ impl<'a> Scanner<'a> {
                 strip_tabs,
                 delimiter,
                 quoted,
+                through_cat: false,
                 closer: match cmd.kind {
                     CmdKind::Subst => Some(b')'),
                     CmdKind::Backtick => Some(b'`'),
@@ -631,7 +640,11 @@ impl<'a> Scanner<'a> {
             .rev()
             .take_while(|p| p.serial == cmd.serial)
         {
-            p.command.get_or_insert(span);
+            if std::mem::take(&mut p.through_cat) {
+                p.command = Some(span);
+            } else {
+                p.command.get_or_insert(span);
+            }
         }
         if cmd.input_redirect {
             self.input_redirects.push(span);
@@ -648,6 +661,32 @@ impl<'a> Scanner<'a> {
                 serial: self.next_serial,
                 ..Cmd::default()
             };
+        }
+    }
+
+    /// Ends the simple command at a pipe. The heredocs of a `cat` (`cat <<EOF | bteq`) pass
+    /// through it unchanged: they feed the command after the pipe.
+    fn pipe(&mut self) {
+        let src = self.src;
+        let cat = match self.frames.last() {
+            Some(Frame::Cmd(cmd)) if cmd.command.is_some_and(|c| is_cat(&src[c.range()])) => {
+                Some(cmd.serial)
+            }
+            _ => None,
+        };
+        self.end_command();
+        if let Some(serial) = cat {
+            // `end_command` gave the command after the pipe the newest serial.
+            let next = self.next_serial;
+            for p in self
+                .pending
+                .iter_mut()
+                .rev()
+                .take_while(|p| p.serial == serial)
+            {
+                p.serial = next;
+                p.through_cat = true;
+            }
         }
     }
 
@@ -672,6 +711,12 @@ impl<'a> Scanner<'a> {
         }
         self.line
     }
+}
+
+/// `cat`, `/bin/cat`: a command that copies its input (a heredoc) to its output unchanged.
+fn is_cat(word: &[u8]) -> bool {
+    let base = word.rsplit(|&b| b == b'/').next().unwrap_or(word);
+    base == b"cat"
 }
 
 fn unterminated(p: &Pending) -> ShellError {
@@ -1150,6 +1195,39 @@ mod tests {
             ..bteq()
         }
         .check(src, &all[2]);
+    }
+
+    #[test]
+    fn a_heredoc_piped_through_cat_feeds_the_command_after_the_pipe() {
+        let commands =
+            |src: &str| -> Vec<String> { found(src).into_iter().map(|h| h.command).collect() };
+        let body = "x\nEOF\n";
+        for (opener, command) in [
+            ("cat <<EOF | bteq > log 2>&1\n", "bteq"),
+            ("/bin/cat <<EOF |/usr/bin/bteq\n", "/usr/bin/bteq"),
+            ("cat - <<EOF | nohup ${BTEQ} -c ASCII\n", "${BTEQ}"),
+            // `||` runs bteq only when cat fails, without the heredoc; ksh's `|&` makes cat a
+            // co-process.
+            ("cat <<EOF |& bteq\n", "cat"),
+            ("cat <<EOF || bteq\n", "cat"),
+            // Not cat: the heredoc stays with the command that reads it.
+            ("catalog <<EOF | bteq\n", "catalog"),
+            ("tee x <<EOF | bteq\n", "tee"),
+            // The pipe's next command comes after the body: the heredoc stays with cat.
+            ("cat <<EOF |\n", "cat"),
+        ] {
+            assert_eq!(commands(&format!("{opener}{body}")), [command], "{opener}");
+        }
+        // Both heredocs of one cat pass on; the one of the command before does not.
+        let src = "bteq <<A; cat <<B <<C | bteq\na\nA\nb\nB\nc\nC\n";
+        assert_eq!(commands(src), ["bteq", "bteq", "bteq"]);
+        let all = found(src);
+        assert_eq!(&src[all[0].command_span.range()], "bteq");
+        assert_eq!(all[0].command_span.start, 0);
+        assert_eq!(all[1].command_span, all[2].command_span);
+        assert_eq!(&src[all[2].body.range()], "c\n");
+        // A `.sql` file holding such a pipe reads as shell.
+        assert!(looks_like_shell(b"cat <<EOF | bteq\n.QUIT 0\nEOF\n"));
     }
 
     #[test]

@@ -1,13 +1,15 @@
-//! BQ001–BQ003: connection commands leave the script.
+//! BQ001–BQ004: connection commands leave the script, and no password reaches the output.
 //!
 //! RSQL connects on its command line (`rsql -h $HOST -U $USER -d $DB`, password in `RSPASSWORD`)
 //! or, in the orchestration framework, through `get_redshift_creds.sh`. A password must never be
 //! copied into the converted script, a report or a log.
 
-use crate::convert::context::{Command, ConvertContext, Output};
-use crate::diagnostic::Severity;
+use crate::convert::context::{Command, ConvertContext, Output, logon_line_secrets, mask};
+use crate::diagnostic::{Diagnostic, Edit, Severity};
+use crate::rules::lint::security::is_literal;
 use crate::rules::{Rule, RuleKind};
 use crate::syntax::command::parse_file_spec;
+use crate::syntax::span::Span;
 
 pub const LOGON_REMOVED: Rule = Rule {
     code: "BQ001",
@@ -49,6 +51,51 @@ and closes it at `\\exit` or end of input, so the command has no counterpart. It
 comment.\n\nBefore:\n```\n.LOGOFF\n```\nAfter:\n```\n-- rsqlmig: BQ003 .LOGOFF dropped: RSQL \
 closes the session when the script ends\n-- .LOGOFF\n```",
 };
+
+pub const SHELL_PASSWORD_MASKED: Rule = Rule {
+    code: "BQ004",
+    name: "shell-password-masked",
+    kind: RuleKind::Convert,
+    severity: Severity::Warning,
+    summary: "A literal password on a logon line of the shell text around the BTEQ is masked",
+    doc: "A shell script can hold logon lines outside its BTEQ heredocs: a logon file written at \
+run time (`cat > logon.btq <<EOF`), an old inline logon. The output never holds a password, so a \
+literal one there is replaced by `********` and that line no longer logs on: take the password \
+from the environment or a vault instead. A password given as an expansion (`${TD_PASS}`, \
+`$(vault read)`) is no secret and is what makes the line work: it is kept.\n\nBefore:\n```\n\
+cat > $TMP/logon.btq <<EOF\n.LOGON tdprod/etl_user,Secr3t!;\nEOF\n```\nAfter:\n```\n\
+cat > $TMP/logon.btq <<EOF\n.LOGON tdprod/etl_user,********;\nEOF\n```\n\
+`warning BQ004: literal password masked in shell text: this logon no longer works; take the \
+password from the environment`",
+};
+
+/// Masks the literal passwords of the logon lines in a shell script's own text, outside the
+/// BTEQ `bodies` that were converted; returns the edits and reports each one.
+pub fn mask_shell_logons(
+    src: &str,
+    bodies: &[Span],
+    secrets: &mut Vec<Span>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    for secret in logon_line_secrets(src) {
+        let converted = bodies
+            .iter()
+            .any(|b| b.start <= secret.start && secret.end <= b.end);
+        if converted || !is_literal(secret.text(src)) {
+            continue;
+        }
+        edits.push(Edit::replace(secret, mask(secret.text(src))));
+        secrets.push(secret);
+        diagnostics.push(Diagnostic::new(
+            SHELL_PASSWORD_MASKED.code,
+            Severity::Warning,
+            secret,
+            "literal password masked in shell text: this logon no longer works; take the password from the environment",
+        ));
+    }
+    edits
+}
 
 /// No `$` in it: the message lands in heredoc bodies the shell expands.
 const CONNECT_HINT: &str =
@@ -101,7 +148,29 @@ fn display_name(cmd: &Command) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::convert::script::convert_bteq;
+
+    #[test]
+    fn shell_text_keeps_expanded_passwords_and_masks_literal_ones() {
+        let src = "cat > l1 <<E\n.LOGON ${TDPID}/${USER},${TD_PASS};\nE\n\
+                   cat > l2 <<E\n.LOGON h/u,$(vault read td);\nE\n\
+                   cat > l3 <<E\n.LOGON h/u,Secr3t!;\nE\n\
+                   bteq <<E\n.LOGON h/u,Body5ecret;\nE\n";
+        let body_start = src.rfind(".LOGON").unwrap();
+        let bodies = [Span::new(body_start, src.len() - 2)];
+        let (mut secrets, mut diagnostics) = (Vec::new(), Vec::new());
+        let edits = mask_shell_logons(src, &bodies, &mut secrets, &mut diagnostics);
+        assert_eq!(edits.len(), 1, "{edits:?}");
+        assert_eq!(secrets.len(), 1);
+        assert_eq!(secrets[0].text(src), "Secr3t!");
+        assert_eq!(edits[0].span, secrets[0]);
+        assert_eq!(edits[0].replacement, "********");
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].code, "BQ004");
+        assert_eq!(diagnostics[0].severity, Severity::Warning);
+        assert!(!diagnostics[0].message.contains("Secr3t"));
+    }
 
     #[test]
     fn logon_is_removed_without_its_password() {

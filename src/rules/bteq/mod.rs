@@ -17,10 +17,11 @@ use crate::convert::context::{Command, ConvertContext, Output};
 use crate::diagnostic::Severity;
 use crate::rules::Rule;
 
-pub const RULES: [&Rule; 36] = [
+pub const RULES: [&Rule; 37] = [
     &logon::LOGON_REMOVED,
     &logon::LOGON_FILE_REMOVED,
     &logon::LOGOFF_DROPPED,
+    &logon::SHELL_PASSWORD_MASKED,
     &quit::EXIT_CODE,
     &quit::STATUS_EXIT,
     &quit::UNSUPPORTED_STATUS_EXIT,
