@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use crate::diagnostic::{Diagnostic, Edit, Severity, apply_edits};
 use crate::syntax::command::{logon_password, trim_args};
-use crate::syntax::lexer::{Mode, TokenKind, tokenize};
+use crate::syntax::lexer::{Mode, Token, TokenKind, tokenize};
 use crate::syntax::script::{Dialect, Instruction, InstructionKind, Script};
 use crate::syntax::span::Span;
 use crate::text::LineEnding;
@@ -209,26 +209,34 @@ fn find_comment_secrets(src: &str, script: &Script) -> Vec<Span> {
         .collect()
 }
 
-/// What replaces a password in text the output keeps: `********`, then the marks that give
-/// the password's tokens their extent, in order: parentheses, the quotes of strings and quoted
-/// names, comment marks. A substitution (`$(…)`, `${…}`) or a variable is one token and is
-/// dropped whole. A request or shell line that swallowed a logon line then reads the same
-/// (found by fuzzing: `(` then `logon ,)` lost its closing parenthesis; `logon ,$(')` became
-/// `(')`, an open string).
-pub fn mask(secret: &str) -> String {
+/// What replaces the password at `secret` in `text`, which the lexer read as `tokens`:
+/// `********`, then the marks of those tokens that lie inside the password, in order:
+/// parentheses, the quotes of strings and quoted names, comment marks. The marks are taken as
+/// the tokens of the whole text have them, so the text around the password reads as before:
+/// a substitution (`$(…)`, `${…}`) or a variable is one token and is dropped whole, and a
+/// string opened before the password and closed inside it keeps its closing quote. Found by
+/// fuzzing: `(` then `logon ,)` lost its closing parenthesis; `logon ,$(')` became `(')`, an
+/// open string; `'⏎LOGON ,${'}` lost the quote that closed the first line's string.
+pub fn mask(tokens: &[Token], text: &str, secret: Span) -> String {
     let mut masked = String::from("********");
-    for t in tokenize(secret.as_bytes(), Mode::BteqSql) {
-        let text = t.span.text(secret);
+    let first = tokens.partition_point(|t| t.span.end <= secret.start);
+    for t in tokens[first..]
+        .iter()
+        .take_while(|t| t.span.start < secret.end)
+    {
+        let token = t.span.text(text);
         // Strings and quoted names open and close with the same ASCII quote.
         let (open, close) = match t.kind {
-            TokenKind::LParen | TokenKind::RParen => (text, ""),
-            TokenKind::String | TokenKind::QuotedIdent => (&text[..1], &text[..1]),
+            TokenKind::LParen | TokenKind::RParen => (token, ""),
+            TokenKind::String | TokenKind::QuotedIdent => (&token[..1], &token[..1]),
             TokenKind::LineComment => ("--", ""),
             TokenKind::BlockComment => ("/*", "*/"),
             _ => continue,
         };
-        masked.push_str(open);
-        if !t.unterminated {
+        if t.span.start >= secret.start {
+            masked.push_str(open);
+        }
+        if t.span.end <= secret.end && !t.unterminated {
             masked.push_str(close);
         }
     }
@@ -243,9 +251,10 @@ pub fn mask_logon_lines(text: String) -> String {
     if secrets.is_empty() {
         return text;
     }
+    let tokens = tokenize(text.as_bytes(), Mode::BteqSql);
     let mut masks: Vec<Edit> = secrets
         .iter()
-        .map(|s| Edit::replace(*s, mask(s.text(&text))))
+        .map(|s| Edit::replace(*s, mask(&tokens, &text, *s)))
         .collect();
     apply_edits(&text, &mut masks).0
 }
@@ -322,14 +331,30 @@ mod tests {
 
     #[test]
     fn a_masked_password_keeps_the_shape_of_the_text() {
-        assert_eq!(mask("s3cret"), "********");
-        assert_eq!(mask("p(w)'x'\"y"), "********()''\"");
+        let mask_alone = |secret: &str| {
+            let tokens = tokenize(secret.as_bytes(), Mode::BteqSql);
+            mask(&tokens, secret, Span::new(0, secret.len()))
+        };
+        assert_eq!(mask_alone("s3cret"), "********");
+        assert_eq!(mask_alone("p(w)'x'\"y"), "********()''\"");
         // Found by fuzzing: `$(')` is one substitution, not a parenthesis and an open string.
-        assert_eq!(mask("$(')\"\""), "********\"\"");
-        assert_eq!(mask("${PW}x"), "********");
-        assert_eq!(mask("pw--)"), "********--");
-        assert_eq!(mask("a/*b)*/c"), "********/**/");
-        assert_eq!(mask("'pé"), "********'");
+        assert_eq!(mask_alone("$(')\"\""), "********\"\"");
+        assert_eq!(mask_alone("${PW}x"), "********");
+        assert_eq!(mask_alone("pw--)"), "********--");
+        assert_eq!(mask_alone("a/*b)*/c"), "********/**/");
+        assert_eq!(mask_alone("'pé"), "********'");
+        // In context: marks of tokens that cross the password's edges count on their side.
+        let in_text = |text: &str, secret: &str| {
+            let at = text.rfind(secret).unwrap();
+            let tokens = tokenize(text.as_bytes(), Mode::BteqSql);
+            mask(&tokens, text, Span::new(at, at + secret.len()))
+        };
+        // Found by fuzzing: the `'` inside `${'}` closes the string of the first line.
+        assert_eq!(in_text("'\nLOGON ,${'}", "${'}"), "********'");
+        assert_eq!(in_text("SELECT '\nlogon ,pw' x", "pw'"), "********'");
+        assert_eq!(in_text("logon ,/*a b*/", "/*a"), "********/*");
+        // Inside one string, the password has no marks of its own.
+        assert_eq!(in_text("SELECT 'logon ,p(w x'", "p(w"), "********");
     }
 
     #[test]

@@ -113,7 +113,10 @@ pub fn convert_parsed(src: &str, parsed: &ParsedScript, line_ending: LineEnding)
     let mut masks = Vec::new();
     for secret in &cx.comment_secrets {
         match edits.iter().find(|e| secret.intersect(e.span).is_some()) {
-            None => masks.push(Edit::replace(*secret, context::mask(secret.text(src)))),
+            None => masks.push(Edit::replace(
+                *secret,
+                context::mask(&cx.script.tokens, src, *secret),
+            )),
             Some(e) => {
                 if secret.start < e.span.start {
                     masks.push(Edit::delete(Span::new(
@@ -207,7 +210,7 @@ fn convert_sql(
         let part = s.intersect(span)?;
         Some(Edit::replace(
             part.offset_back(span.start as usize),
-            context::mask(s.text(src)),
+            context::mask(&cx.script.tokens, src, *s),
         ))
     }));
     let lexed = inner

@@ -352,10 +352,20 @@ pub fn logon_password(args: &str) -> Option<std::ops::Range<usize>> {
     let start = args.find(',')? + 1;
     let rest = &args[start..];
     let lead = rest.len() - rest.trim_start().len();
-    // The password ends at the account separator, the command's `;` or a blank.
-    let len = rest[lead..]
-        .find(|c: char| c == ',' || c == ';' || c.is_whitespace())
-        .unwrap_or(rest.len() - lead);
+    // The password ends at the account separator, the command's `;` or a blank outside a
+    // `${…}` expansion, which the shell and the lexer read whole (`${P:-a b}`; found by fuzzing:
+    // `,${' }` cut after `'` left the rest of the expansion as an open string once masked).
+    let password = &rest[lead..];
+    let mut len = 0;
+    while let Some(c) = password[len..].chars().next() {
+        if c == ',' || c == ';' || c.is_whitespace() {
+            break;
+        }
+        let expansion = password[len..]
+            .strip_prefix("${")
+            .and_then(|inner| inner.find('}'));
+        len += expansion.map_or(c.len_utf8(), |close| close + 3);
+    }
     (len > 0).then(|| start + lead..start + lead + len)
 }
 
@@ -467,5 +477,10 @@ mod tests {
         assert_eq!(logon_password("tdp/user;"), None);
         let args = "tdp/u,pw; .SET X 1";
         assert_eq!(&args[logon_password(args).unwrap()], "pw");
+        // An expansion is read whole, blanks and quotes included.
+        let args = "${H}/${U},${P:-a b};";
+        assert_eq!(&args[logon_password(args).unwrap()], "${P:-a b}");
+        assert_eq!(&",${' }"[logon_password(",${' }").unwrap()], "${' }");
+        assert_eq!(&",${p x"[logon_password(",${p x").unwrap()], "${p");
     }
 }

@@ -9,6 +9,7 @@ use crate::diagnostic::{Diagnostic, Edit, Severity};
 use crate::rules::lint::security::is_literal;
 use crate::rules::{Rule, RuleKind};
 use crate::syntax::command::parse_file_spec;
+use crate::syntax::lexer::{Mode, tokenize};
 use crate::syntax::span::Span;
 
 pub const LOGON_REMOVED: Rule = Rule {
@@ -78,6 +79,7 @@ pub fn mask_shell_logons(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Edit> {
     let mut edits = Vec::new();
+    let mut tokens = None;
     for secret in logon_line_secrets(src) {
         let converted = bodies
             .iter()
@@ -85,7 +87,9 @@ pub fn mask_shell_logons(
         if converted || !is_literal(secret.text(src)) {
             continue;
         }
-        edits.push(Edit::replace(secret, mask(secret.text(src))));
+        // The shell text is read as BTEQ would read it, as the masks of the bodies are.
+        let tokens = tokens.get_or_insert_with(|| tokenize(src.as_bytes(), Mode::BteqSql));
+        edits.push(Edit::replace(secret, mask(tokens, src, secret)));
         secrets.push(secret);
         diagnostics.push(Diagnostic::new(
             SHELL_PASSWORD_MASKED.code,
