@@ -288,3 +288,37 @@ fn unwritable_output_and_symlink_loops_are_reported() {
             .stdout(predicate::str::contains("cannot write"));
     }
 }
+
+#[test]
+fn shell_wrappers_around_bteq_are_converted_or_flagged() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "in/piped.sh",
+        "#!/bin/ksh\ncat > $TMP/logon.btq <<E\n.LOGON tdp/etl,${TD_PASS};\n.LOGON tdp/etl,Secr3t!;\nE\n\
+         cat <<EOF | bteq >> $LOG 2>&1\nSEL 1;\n.QUIT 0\nEOF\nbteq < $SQL/load.btq\nexit $?\n",
+    );
+    rsqlmig(tmp.path())
+        .args(["convert", "in", "--out", "out"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "in/piped.sh:4:16: warning BQ004: literal password masked",
+        ))
+        .stdout(predicate::str::contains(
+            "in/piped.sh:10:1: warning BQ086: bteq runs a script from a file or a pipe",
+        ))
+        .stdout(predicate::str::contains("Secr3t").not());
+    let out = std::fs::read_to_string(tmp.path().join("out/piped.sh")).unwrap();
+    assert!(
+        out.contains(
+            "cat <<EOF | rsql -h $HOST -U $USER -d $DB >> $LOG 2>&1\nSELECT 1;\n\\exit 0\nEOF\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(".LOGON tdp/etl,${TD_PASS};\n.LOGON tdp/etl,********;\n"),
+        "{out}"
+    );
+    assert!(out.contains("\nbteq < $SQL/load.btq\n"), "{out}");
+}

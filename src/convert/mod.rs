@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use crate::convert::context::ParsedScript;
 use crate::diagnostic::{Diagnostic, Edit, Severity, apply_edits};
-use crate::rules::bteq::logon;
 use crate::rules::bteq::unsupported::{UTILITY_SCRIPT, utility_marker};
+use crate::rules::bteq::{logon, requests};
 use crate::syntax::shell::{self, ShellError};
 use crate::syntax::span::Span;
 use crate::text::{self, Encoding, LineEnding};
@@ -201,7 +201,7 @@ fn convert_plain(
 }
 
 fn convert_shell(src: &str, line_ending: LineEnding, target: Target) -> Result<Converted, Refused> {
-    let heredocs = shell::find_heredocs(src.as_bytes()).map_err(|e| match e {
+    let scan = shell::scan(src.as_bytes()).map_err(|e| match e {
         ShellError::UnterminatedHeredoc { delimiter, opener } => (
             Status::Failed,
             vec![Diagnostic::new(
@@ -212,6 +212,7 @@ fn convert_shell(src: &str, line_ending: LineEnding, target: Target) -> Result<C
             )],
         ),
     })?;
+    let heredocs = scan.heredocs;
     if let Some(h) = heredocs
         .iter()
         .find(|h| shell::is_teradata_utility_command(&h.command))
@@ -222,6 +223,7 @@ fn convert_shell(src: &str, line_ending: LineEnding, target: Target) -> Result<C
         ));
     }
     let mut diagnostics = Vec::new();
+    requests::bteq_without_heredoc(&scan.bteq_without_heredoc, &mut diagnostics);
     let mut secrets = Vec::new();
     let mut edits = Vec::new();
     let mut converted_any = false;

@@ -41,9 +41,34 @@ pub enum ShellError {
 /// (`#bteq <<EOF`, `###bteq << EOF`, and the body of such a heredoc, which is then ordinary commented or
 /// uncommented shell text) are skipped, as are `<<` inside quoted strings, `$(( a << 2 ))` arithmetic and `<<<` here-strings.
 pub fn find_heredocs(src: &[u8]) -> Result<Vec<Heredoc>, ShellError> {
+    scan(src).map(|s| s.heredocs)
+}
+
+/// What the shell scanner found in a script.
+pub struct ShellScan {
+    /// As [`find_heredocs`] returns them.
+    pub heredocs: Vec<Heredoc>,
+    /// Command words naming BTEQ ([`is_bteq_command`]) that no heredoc feeds: `bteq < file`,
+    /// `gen | bteq`, `command -v bteq`.
+    pub bteq_without_heredoc: Vec<Span>,
+}
+
+/// Heredocs and the BTEQ commands run without one, in one scan.
+pub fn scan(src: &[u8]) -> Result<ShellScan, ShellError> {
     let mut scanner = Scanner::new(src);
     scanner.run()?;
-    Ok(scanner.found)
+    let bteq_without_heredoc = scanner
+        .bteq_words
+        .into_iter()
+        .filter(|w| {
+            !scanner.found.iter().any(|h| h.command_span == *w)
+                && is_bteq_command(&String::from_utf8_lossy(&src[w.range()]))
+        })
+        .collect();
+    Ok(ShellScan {
+        heredocs: scanner.found,
+        bteq_without_heredoc,
+    })
 }
 
 /// Whether a heredoc's command runs BTEQ: the command's base name (after the last `/`, with `$`, `{`, `}` stripped)
@@ -240,6 +265,8 @@ struct Scanner<'a> {
     found: Vec<Heredoc>,
     /// Command words of simple commands with a `<` redirection.
     input_redirects: Vec<Span>,
+    /// Command words that mention `bteq` (in any case): the candidates for BTEQ commands.
+    bteq_words: Vec<Span>,
 }
 
 impl<'a> Scanner<'a> {
@@ -253,6 +280,7 @@ impl<'a> Scanner<'a> {
             line: Span::default(),
             found: Vec::new(),
             input_redirects: Vec::new(),
+            bteq_words: Vec::new(),
         }
     }
 
@@ -634,6 +662,9 @@ impl<'a> Scanner<'a> {
         }
         let span = Span::new(start, end);
         cmd.command = Some(span);
+        if word.windows(4).any(|w| w.eq_ignore_ascii_case(b"bteq")) {
+            self.bteq_words.push(span);
+        }
         for p in self
             .pending
             .iter_mut()
@@ -1228,6 +1259,20 @@ mod tests {
         assert_eq!(&src[all[2].body.range()], "c\n");
         // A `.sql` file holding such a pipe reads as shell.
         assert!(looks_like_shell(b"cat <<EOF | bteq\n.QUIT 0\nEOF\n"));
+    }
+
+    #[test]
+    fn bteq_commands_without_a_heredoc_are_listed() {
+        let src = "bteq <<EOF\nx\nEOF\n${BTEQ_BIN} < load.btq > log\ngen.sh | /usr/bin/bteq\n\
+                   echo bteq 'bteq <x'\ncat <<E | bteq\ny\nE\nrsql < x.sql\n";
+        let scan = scan(src.as_bytes()).unwrap();
+        assert_eq!(scan.heredocs.len(), 2);
+        let words: Vec<&str> = scan
+            .bteq_without_heredoc
+            .iter()
+            .map(|w| &src[w.range()])
+            .collect();
+        assert_eq!(words, ["${BTEQ_BIN}", "/usr/bin/bteq"]);
     }
 
     #[test]

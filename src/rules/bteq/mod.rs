@@ -17,7 +17,7 @@ use crate::convert::context::{Command, ConvertContext, Output};
 use crate::diagnostic::Severity;
 use crate::rules::Rule;
 
-pub const RULES: [&Rule; 37] = [
+pub const RULES: [&Rule; 38] = [
     &logon::LOGON_REMOVED,
     &logon::LOGON_FILE_REMOVED,
     &logon::LOGOFF_DROPPED,
@@ -54,6 +54,7 @@ pub const RULES: [&Rule; 37] = [
     &requests::UNTERMINATED_TEXT,
     &requests::UNTERMINATED_HEREDOC,
     &requests::SHELL_WITHOUT_BTEQ,
+    &requests::BTEQ_WITHOUT_HEREDOC,
     &unsupported::UTILITY_SCRIPT,
 ];
 

@@ -1,7 +1,7 @@
 //! BQ080–BQ083: how BTEQ splits requests, where RSQL would split them differently.
 
 use crate::convert::context::ConvertContext;
-use crate::diagnostic::{Edit, Severity};
+use crate::diagnostic::{Diagnostic, Edit, Severity};
 use crate::rules::{Rule, RuleKind};
 use crate::syntax::script::{InstructionKind, ProblemKind, Script};
 use crate::syntax::span::Span;
@@ -75,6 +75,33 @@ pub const SHELL_WITHOUT_BTEQ: Rule = Rule {
 are kept in the output tree as they are, so converting a converted tree changes nothing.\n\n\
 Before:\n```\nrsql -h $HOST -U $USER -d $DB <<EOF\n\\exit 0\nEOF\n```\nAfter: unchanged.",
 };
+
+pub const BTEQ_WITHOUT_HEREDOC: Rule = Rule {
+    code: "BQ086",
+    name: "bteq-without-heredoc",
+    kind: RuleKind::Convert,
+    severity: Severity::Warning,
+    summary: "`bteq` run on a script from a file or a pipe is kept and flagged: that script is converted on its own",
+    doc: "Some wrappers keep the BTEQ script in its own file and run `bteq < load.btq` or \
+`gen_sql | bteq`. The script is not in the shell file, so nothing here can be converted: convert \
+that file too (`rsqlmig convert`, which writes `load.rsql`) and run it with `rsql -h $HOST -U \
+$USER -d $DB -f load.rsql`, or move it into a heredoc. The command is reported at its word and \
+left as it is.\n\nBefore:\n```\nbteq < $SQL_DIR/load_cust.btq > $LOG 2>&1\n```\nAfter: \
+unchanged, with `warning BQ086: bteq runs a script from a file or a pipe: convert that script \
+too and run it with rsql`",
+};
+
+/// Reports each BTEQ command word of a shell script that no heredoc feeds.
+pub fn bteq_without_heredoc(commands: &[Span], diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.extend(commands.iter().map(|&word| {
+        Diagnostic::new(
+            BTEQ_WITHOUT_HEREDOC.code,
+            Severity::Warning,
+            word,
+            "bteq runs a script from a file or a pipe: convert that script too and run it with rsql",
+        )
+    }));
+}
 
 /// Reports the parser's problems; returns the edits that fix what can be fixed.
 pub fn syntax_problems(cx: &mut ConvertContext) -> Vec<Edit> {
