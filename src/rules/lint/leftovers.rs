@@ -23,12 +23,13 @@ pub const BTEQ_COMMAND: Rule = Rule {
     name: "bteq-command",
     kind: RuleKind::Lint,
     severity: Severity::Error,
-    summary: "A BTEQ dot-command (or a `bteq` heredoc) left in an RSQL script",
+    summary: "A BTEQ dot-command (or a `bteq` heredoc or command) left in an RSQL script",
     doc: "RSQL does not know `.IF`, `.QUIT`, `.LOGON` or any other BTEQ command; it sends the \
 line to Redshift as SQL, where it fails. The fix is what `rsqlmig convert` writes for the \
 command: safe when that conversion is exact, unsafe when it is flagged (an approximation or an \
 action item). A `bteq <<EOF` heredoc in a shell script is reported at its command, with an \
-unsafe fix that converts the whole heredoc.\n\nBefore:\n```\nINSERT INTO t SELECT * FROM s;\n\
+unsafe fix that converts the whole heredoc; a `bteq` that reads its script from a file or a pipe \
+(`bteq < load.btq`) is reported without a fix: that script is converted on its own.\n\nBefore:\n```\nINSERT INTO t SELECT * FROM s;\n\
 .IF ERRORCODE <> 0 THEN .QUIT 8\n```\nAfter:\n```\nINSERT INTO t SELECT * FROM s;\n\\if :ERROR <> \
 0\n  \\exit 8\n\\endif\n```",
 };
@@ -97,6 +98,27 @@ pub fn check_file(unit: &FileUnit, out: &mut Sink) {
             ),
             fix,
         );
+    }
+    // `bteq < load.btq`, `gen | bteq`: BTEQ still runs, on a script kept elsewhere.
+    for cmd in unit.lines.iter().flat_map(|l| &l.commands) {
+        let Some(word) = cmd.command_index(unit.src).map(|i| cmd.words[i]) else {
+            continue;
+        };
+        let fed = unit
+            .heredocs
+            .iter()
+            .any(|h| h.command_span.intersect(word).is_some());
+        if !fed && is_bteq_command(word.text(unit.src)) {
+            out.report(
+                &BTEQ_COMMAND,
+                Severity::Error,
+                word,
+                format!(
+                    "`{}` runs a BTEQ script from a file or a pipe: convert that script (`rsqlmig convert`) and run it with rsql",
+                    word.text(unit.src)
+                ),
+            );
+        }
     }
 }
 
@@ -595,6 +617,20 @@ mod tests {
             out.text
         );
         assert!(!out.text.contains(",pw"));
+    }
+
+    #[test]
+    fn bteq_run_on_a_file_or_a_pipe_is_a_leftover() {
+        let src = "#!/bin/sh\nLOG=x bteq < load.btq > $LOG\ngen.sh | ${BTEQ} -c ASCII\n\
+                   cat <<EOF | bteq\nSEL 1;\nEOF\necho bteq; rsql < x.sql\n";
+        let d = only("job.sh", src, "RS020");
+        let words: Vec<&str> = d.iter().map(|d| d.span.text(src)).collect();
+        // The cat-piped heredoc is reported once, at its command, with its fix.
+        assert_eq!(words, ["bteq", "${BTEQ}", "bteq"]);
+        assert!(d[0].message.contains("from a file or a pipe"));
+        assert!(d[0].fix.is_none());
+        assert!(d[2].message.contains("heredoc"));
+        assert_eq!(applicability(&d[2]), Some(Applicability::Unsafe));
     }
 
     #[test]
