@@ -343,12 +343,14 @@ fn within(inner: Span, outer: Span) -> bool {
     inner.start >= outer.start && inner.end <= outer.end
 }
 
-/// `span` without trailing blanks and line breaks.
+/// `span` without trailing blanks and line breaks: ASCII ones, the parser's. A Unicode blank
+/// (U+0085) is a word to the lexer and stays in the request (found by fuzzing: `M;` then U+0085
+/// was converted as the request `M;`, and its output `M;\u{85};` then as two statements).
 fn trimmed(src: &str, span: Span) -> Span {
     let text = span.text(src);
     Span::new(
         span.start as usize,
-        span.start as usize + text.trim_end().len(),
+        span.start as usize + text.trim_ascii_end().len(),
     )
 }
 
@@ -381,6 +383,14 @@ pub fn convert_bteq(src: &str) -> ScriptOutput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_unicode_blank_after_a_semicolon_stays_in_the_request() {
+        // The lexer reads U+0085 as a word: the request holds two statements, in both readings.
+        let once = convert_bteq("M;\u{85}").text;
+        assert_eq!(once, "BEGIN;\nM;\u{85};\nCOMMIT;");
+        assert_eq!(convert_bteq(&once).text, once);
+    }
 
     #[test]
     fn a_masked_password_keeps_the_request_s_parentheses() {

@@ -1,4 +1,5 @@
-//! BQ080–BQ083: how BTEQ splits requests, where RSQL would split them differently.
+//! BQ080–BQ086: how BTEQ splits requests, where RSQL would split them differently, and the shell
+//! wrapper around BTEQ (heredocs never closed, scripts without one, bteq fed from elsewhere).
 
 use crate::convert::context::ConvertContext;
 use crate::diagnostic::{Diagnostic, Edit, Severity};
