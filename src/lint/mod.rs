@@ -15,7 +15,7 @@ use std::path::Path;
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, apply_edits};
 use crate::syntax::script::{Dialect, InstructionKind, Script};
-use crate::syntax::shell::{self as sh, Heredoc, ShellError};
+use crate::syntax::shell::{self as sh, Heredoc, ShellError, ShellScan};
 use crate::syntax::span::{LineIndex, Span};
 use crate::text::LineEnding;
 
@@ -117,6 +117,7 @@ fn lint_unfiltered(text: &str, info: &FileInfo) -> Report {
                 src: text,
                 file: info,
                 heredocs: &[],
+                bteq_without_heredoc: &[],
                 unterminated: None,
                 lines: &[],
                 verbatim_bodies: &[],
@@ -124,7 +125,8 @@ fn lint_unfiltered(text: &str, info: &FileInfo) -> Report {
             crate::rules::lint::check_file(&file, &mut sink);
         }
         FileKind::Shell => {
-            let (heredocs, unterminated) = heredocs(text);
+            let (scan, unterminated) = heredocs(text);
+            let heredocs = scan.heredocs;
             let mut verbatim_bodies: Vec<Option<Script>> = std::iter::repeat_with(|| None)
                 .take(heredocs.len())
                 .collect();
@@ -142,6 +144,7 @@ fn lint_unfiltered(text: &str, info: &FileInfo) -> Report {
                 src: text,
                 file: info,
                 heredocs: &heredocs,
+                bteq_without_heredoc: &scan.bteq_without_heredoc,
                 unterminated: unterminated.as_ref(),
                 lines: &lines,
                 verbatim_bodies: &verbatim_bodies,
@@ -196,12 +199,14 @@ pub fn apply_framework_fixes(text: &str, code: &str) -> (String, usize) {
     let mut current = text.to_string();
     let mut applied = 0;
     for _ in 0..MAX_FIX_PASSES {
-        let (heredocs, unterminated) = heredocs(&current);
+        let (scan, unterminated) = heredocs(&current);
+        let heredocs = scan.heredocs;
         let lines = lines_outside_heredocs(&current, &heredocs, unterminated.as_ref());
         let file = FileUnit {
             src: &current,
             file: &info,
             heredocs: &heredocs,
+            bteq_without_heredoc: &scan.bteq_without_heredoc,
             unterminated: unterminated.as_ref(),
             lines: &lines,
             verbatim_bodies: &[],
@@ -233,15 +238,16 @@ pub fn apply_framework_fixes(text: &str, code: &str) -> (String, usize) {
     (current, applied)
 }
 
-/// The heredocs of a shell script; when one is never closed, those before it and the open one.
-fn heredocs(text: &str) -> (Vec<Heredoc>, Option<(String, Span)>) {
-    match sh::find_heredocs(text.as_bytes()) {
-        Ok(found) => (found, None),
+/// The shell scan of a script; when a heredoc is never closed, the scan of the text before it
+/// and the open one.
+fn heredocs(text: &str) -> (ShellScan, Option<(String, Span)>) {
+    match sh::scan(text.as_bytes()) {
+        Ok(scan) => (scan, None),
         Err(ShellError::UnterminatedHeredoc { delimiter, opener }) => {
             let line_start = text[..opener.start as usize]
                 .rfind('\n')
                 .map_or(0, |i| i + 1);
-            let before = sh::find_heredocs(&text.as_bytes()[..line_start]).unwrap_or_default();
+            let before = sh::scan(&text.as_bytes()[..line_start]).unwrap_or_default();
             (before, Some((delimiter, opener)))
         }
     }

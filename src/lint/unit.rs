@@ -226,6 +226,8 @@ pub struct FileUnit<'a> {
     pub src: &'a str,
     pub file: &'a FileInfo,
     pub heredocs: &'a [Heredoc],
+    /// `bteq` command words no heredoc feeds (`bteq < load.btq`).
+    pub bteq_without_heredoc: &'a [Span],
     /// A heredoc never closed: its delimiter and the span of its `<<` operator.
     pub unterminated: Option<&'a (String, Span)>,
     /// Shell lines outside heredoc bodies (empty for a plain RSQL file).

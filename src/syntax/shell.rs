@@ -45,6 +45,7 @@ pub fn find_heredocs(src: &[u8]) -> Result<Vec<Heredoc>, ShellError> {
 }
 
 /// What the shell scanner found in a script.
+#[derive(Default)]
 pub struct ShellScan {
     /// As [`find_heredocs`] returns them.
     pub heredocs: Vec<Heredoc>,

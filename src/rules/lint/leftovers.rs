@@ -100,25 +100,16 @@ pub fn check_file(unit: &FileUnit, out: &mut Sink) {
         );
     }
     // `bteq < load.btq`, `gen | bteq`: BTEQ still runs, on a script kept elsewhere.
-    for cmd in unit.lines.iter().flat_map(|l| &l.commands) {
-        let Some(word) = cmd.command_index(unit.src).map(|i| cmd.words[i]) else {
-            continue;
-        };
-        let fed = unit
-            .heredocs
-            .iter()
-            .any(|h| h.command_span.intersect(word).is_some());
-        if !fed && is_bteq_command(word.text(unit.src)) {
-            out.report(
-                &BTEQ_COMMAND,
-                Severity::Error,
-                word,
-                format!(
-                    "`{}` runs a BTEQ script from a file or a pipe: convert that script (`rsqlmig convert`) and run it with rsql",
-                    word.text(unit.src)
-                ),
-            );
-        }
+    for &word in unit.bteq_without_heredoc {
+        out.report(
+            &BTEQ_COMMAND,
+            Severity::Error,
+            word,
+            format!(
+                "`{}` runs a BTEQ script from a file or a pipe: convert that script (`rsqlmig convert`) and run it with rsql",
+                word.text(unit.src)
+            ),
+        );
     }
 }
 
