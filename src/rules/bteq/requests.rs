@@ -128,6 +128,14 @@ pub fn syntax_problems(cx: &mut ConvertContext) -> Vec<Edit> {
                 let inside = |s: &&Span| (s.start as usize) < at && at < s.end as usize;
                 if let Some(s) = cx.comment_secrets.iter().find(inside) {
                     at = s.end as usize;
+                    // A password read up to a blank can end inside a comment (`pw-- x`): the
+                    // `;` goes after that comment, not into it (found by fuzzing: `; x` made
+                    // the comment's text a request).
+                    if let Some(t) = cx.script.tokens.iter().find(|t| {
+                        (t.span.start as usize) < at && at < t.span.end as usize
+                    }) {
+                        at = t.span.end as usize;
+                    }
                 }
                 // At the end of `QUIT 0` (SQL to BTEQ without its `;`) a `;` would make the line
                 // the dotless command when the output is read again: it then gets its own line.
@@ -194,6 +202,10 @@ mod tests {
         // Found by fuzzing: the `;` went inside the masked password, an overlapping edit.
         let once = convert_bteq("LOGON h/u,pw--\n").text;
         assert_eq!(once, "LOGON h/u,********--\n;\n");
+        assert_eq!(convert_bteq(&once).text, once);
+        // Found by fuzzing: the password ends inside a comment; the `;` goes after the comment.
+        let once = convert_bteq("LOGON h/u,pw-- x").text;
+        assert_eq!(once, "LOGON h/u,********-- x\n;");
         assert_eq!(convert_bteq(&once).text, once);
         // Found while fixing the above for a rewritten request: the request's edit kept the
         // password, and the mask that ran past it did not apply.
