@@ -125,7 +125,7 @@ fn lint_unfiltered(text: &str, info: &FileInfo) -> Report {
             crate::rules::lint::check_file(&file, &mut sink);
         }
         FileKind::Shell => {
-            let (scan, unterminated) = heredocs(text);
+            let (scan, unterminated) = shell_scan(text);
             let heredocs = scan.heredocs;
             let mut verbatim_bodies: Vec<Option<Script>> = std::iter::repeat_with(|| None)
                 .take(heredocs.len())
@@ -199,7 +199,7 @@ pub fn apply_framework_fixes(text: &str, code: &str) -> (String, usize) {
     let mut current = text.to_string();
     let mut applied = 0;
     for _ in 0..MAX_FIX_PASSES {
-        let (scan, unterminated) = heredocs(&current);
+        let (scan, unterminated) = shell_scan(&current);
         let heredocs = scan.heredocs;
         let lines = lines_outside_heredocs(&current, &heredocs, unterminated.as_ref());
         let file = FileUnit {
@@ -240,7 +240,7 @@ pub fn apply_framework_fixes(text: &str, code: &str) -> (String, usize) {
 
 /// The shell scan of a script; when a heredoc is never closed, the scan of the text before it
 /// and the open one.
-fn heredocs(text: &str) -> (ShellScan, Option<(String, Span)>) {
+fn shell_scan(text: &str) -> (ShellScan, Option<(String, Span)>) {
     match sh::scan(text.as_bytes()) {
         Ok(scan) => (scan, None),
         Err(ShellError::UnterminatedHeredoc { delimiter, opener }) => {
