@@ -98,10 +98,9 @@ pub fn origin(d: &Diagnostic) -> Option<&str> {
 pub fn lint(text: &str, info: &FileInfo, opts: &LintOptions) -> Report {
     let mut report = lint_unfiltered(text, info);
     let suppressions = Suppressions::parse(text);
-    let index = LineIndex::new(text);
     report
         .diagnostics
-        .retain(|d| opts.reports(d.code, origin(d)) && !suppressions.suppresses(&index, text, d));
+        .retain(|d| opts.reports(d.code, origin(d)) && !suppressions.suppresses(text, d));
     report
 }
 
@@ -222,10 +221,9 @@ pub fn apply_framework_fixes(text: &str, code: &str) -> (String, usize) {
             break; // the usual last pass: no need to read suppressions
         }
         let suppressions = Suppressions::parse(&current);
-        let index = LineIndex::new(&current);
         let fixes: Vec<&Fix> = found
             .into_iter()
-            .filter(|d| !suppressions.suppresses(&index, &current, d))
+            .filter(|d| !suppressions.suppresses(&current, d))
             .filter_map(|d| d.fix.as_ref())
             .collect();
         let (next, n) = apply_fixes(&current, &fixes);
@@ -366,6 +364,8 @@ fn mentions(text: &str, word: &str) -> bool {
 struct Suppressions {
     /// (1-based line, codes; empty = every code)
     entries: Vec<(usize, Vec<String>)>,
+    /// Lines of the text, built only when there are entries (most files have none).
+    index: Option<LineIndex>,
 }
 
 impl Suppressions {
@@ -374,7 +374,10 @@ impl Suppressions {
         if !crate::text::contains(text, "rsqlmig: ignore")
             && !crate::text::contains(text, "rsqlmig:ignore")
         {
-            return Suppressions { entries };
+            return Suppressions {
+                entries,
+                index: None,
+            };
         }
         for (n, line) in text.lines().enumerate() {
             let Some(at) = line.find("rsqlmig:") else {
@@ -399,13 +402,14 @@ impl Suppressions {
                 .collect();
             entries.push((n + 1, codes));
         }
-        Suppressions { entries }
+        let index = (!entries.is_empty()).then(|| LineIndex::new(text));
+        Suppressions { entries, index }
     }
 
-    fn suppresses(&self, index: &LineIndex, text: &str, d: &Diagnostic) -> bool {
-        if self.entries.is_empty() {
+    fn suppresses(&self, text: &str, d: &Diagnostic) -> bool {
+        let Some(index) = &self.index else {
             return false;
-        }
+        };
         let (line, _) = index.line_col(text, d.span.start as usize);
         self.entries.iter().any(|(at, codes)| {
             (*at == line || *at + 1 == line)
