@@ -89,9 +89,9 @@ pub struct ConvertContext<'a> {
     pub export_active: Option<crate::rules::bteq::export::ExportKind>,
     /// An `.IMPORT` was seen and its `USING` request has not come yet.
     pub import_pending: bool,
-    /// Set while converting the action of an `.IF ... THEN`: the condition, when known.
     /// A `BT` / `BEGIN` is open: multi-statement requests need no wrapping.
     pub in_transaction: bool,
+    /// Set while converting the action of an `.IF ... THEN`: the condition, when known.
     pub enclosing_condition: Option<crate::syntax::command::Condition>,
 }
 

@@ -249,7 +249,9 @@ fn convert_shell(src: &str, line_ending: LineEnding, target: Target) -> Result<C
             return Err((Status::Failed, diagnostics));
         }
         secrets.extend(out.secrets.iter().map(|s| s.offset(base)));
-        edits.push(Edit::replace(heredoc.command_span, RSQL_INVOCATION));
+        let (command_edits, command_reports) = requests::rsql_command(src, heredoc);
+        edits.extend(command_edits);
+        diagnostics.extend(command_reports);
         edits.push(Edit::replace(heredoc.body, out.text));
         converted_any = true;
     }

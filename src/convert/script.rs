@@ -4,8 +4,8 @@
 //! edits on spans: text no rule touches is copied byte for byte.
 
 use crate::convert::context::{self, Command, ConvertContext, Output, ParsedScript};
-use crate::convert::sql;
-use crate::diagnostic::{Diagnostic, Edit, apply_edits, span_before_edits};
+use crate::convert::sql::{self, OutcomeTests};
+use crate::diagnostic::{Diagnostic, Edit, Severity, apply_edits, span_before_edits};
 use crate::rules::bteq::{self, Position, comments, if_block, import, requests};
 use crate::syntax::lexer::{Token, TokenKind};
 use crate::syntax::script::{Instruction, InstructionKind, Script};
@@ -46,6 +46,8 @@ pub fn convert_parsed(src: &str, parsed: &ParsedScript, line_ending: LineEnding)
     };
     let mut edits = Vec::new();
     let instrs = &script.instructions;
+    // The action of the last `.IF` that tests a wrapped request, which `COMMIT;` follows.
+    let mut commit_after: Option<usize> = None;
     let mut i = 0;
     while i < instrs.len() {
         let instr = &instrs[i];
@@ -66,10 +68,20 @@ pub fn convert_parsed(src: &str, parsed: &ParsedScript, line_ending: LineEnding)
                             command: commands[i].as_ref(),
                             span: action_span,
                         };
-                        let lines = action_lines(&mut cx, &action, &position, &mut pending);
+                        let mut lines = action_lines(&mut cx, &action, &position, &mut pending);
                         cx.enclosing_condition = None;
                         let whole = cmd.span.cover(action_span);
-                        (whole, if_block::if_then(&mut cx, cmd, lines, whole))
+                        if commit_after.is_some() {
+                            lines.insert(0, "COMMIT;".to_string());
+                        }
+                        let mut output = if_block::if_then(&mut cx, cmd, lines, whole);
+                        if commit_after == Some(i)
+                            && let Output::Lines(lines) = &mut output
+                        {
+                            lines.push("COMMIT;".to_string());
+                            commit_after = None;
+                        }
+                        (whole, output)
                     }
                     None => (cmd.span, bteq::convert_command(&mut cx, cmd, &position)),
                 };
@@ -97,7 +109,22 @@ pub fn convert_parsed(src: &str, parsed: &ParsedScript, line_ending: LineEnding)
                     edits.push(replace_lines(src, span, &lines, line_ending));
                 } else {
                     let comments = preceding_comments(script, i, src);
-                    let converted = convert_sql(&mut cx, instr, span, comments, &mut pending);
+                    let mut converted = convert_sql(&mut cx, instr, span, comments, &mut pending);
+                    if !converted.after.is_empty() {
+                        match sql::outcome_tests(parsed, i) {
+                            OutcomeTests::Movable { last_action } => {
+                                converted.after.clear();
+                                commit_after = Some(last_action);
+                            }
+                            OutcomeTests::Fixed { at } => cx.report(
+                                sql::ATOMIC_REQUEST.code,
+                                Severity::Warning,
+                                commands[at].as_ref().map_or(instrs[at].span, |c| c.span),
+                                "this test now reads the outcome of the COMMIT that ends the wrapped request: move it before `COMMIT;` by hand",
+                            ),
+                            OutcomeTests::None => {}
+                        }
+                    }
                     if !converted.is_unchanged(span.text(src)) {
                         edits.push(surround(src, span, &converted, line_ending));
                     }
@@ -383,6 +410,33 @@ pub fn convert_bteq(src: &str) -> ScriptOutput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tests_of_a_wrapped_request_run_before_its_commit() {
+        let src = "INSERT INTO t SELECT * FROM s\n;UPDATE u SET a = 1;\n\
+                   .IF ACTIVITYCOUNT = 0 THEN .QUIT 1\n\
+                   -- failed\n\
+                   .IF ERRORCODE <> 0 THEN .GOTO FAIL\n\
+                   .QUIT 0\n.LABEL FAIL\n.QUIT 8\n";
+        let out = convert_bteq(src);
+        assert_eq!(
+            out.text,
+            "BEGIN;\nINSERT INTO t SELECT * FROM s\n;UPDATE u SET a = 1;\n\
+             \\if :ACTIVITYCOUNT = 0\n  COMMIT;\n  \\exit 1\n\\endif\n\
+             -- failed\n\
+             \\if :ERROR <> 0\n  COMMIT;\n  \\goto FAIL\n\\endif\nCOMMIT;\n\
+             \\exit 0\n\\label FAIL\n\\exit 8\n"
+        );
+        assert_eq!(convert_bteq(&out.text).text, out.text);
+        // A test that does not leave: COMMIT stays, and the test is reported.
+        let src = "DELETE FROM t\n;INSERT INTO t SELECT * FROM s;\n\
+                   .IF ERRORCODE <> 0 THEN .REMARK 'failed'\n";
+        let out = convert_bteq(src);
+        assert!(out.text.contains("COMMIT;\n\\if :ERROR"), "{}", out.text);
+        let d = out.diagnostics.iter().find(|d| d.code == "TD014").unwrap();
+        assert_eq!(d.severity, Severity::Warning);
+        assert_eq!(d.span.text(src), ".IF ERRORCODE <> 0 THEN");
+    }
 
     #[test]
     fn a_unicode_blank_after_a_semicolon_stays_in_the_request() {

@@ -1,12 +1,14 @@
 //! Converts one SQL request: runs the `TD…` rules on each statement until nothing changes, and
 //! keeps a multi-statement request atomic.
 
+use crate::convert::context::ParsedScript;
 use crate::diagnostic::Severity;
 use crate::diagnostic::{Diagnostic, apply_edits};
 use crate::rules::sql::{self as sql_rules, Findings};
 use crate::rules::{Rule, RuleKind};
 use crate::sql::statement::{Kind, Statement, split_statements};
 use crate::syntax::lexer::{Mode, Token, tokenize};
+use crate::syntax::script::InstructionKind;
 use crate::syntax::span::Span;
 
 pub const ATOMIC_REQUEST: Rule = Rule {
@@ -18,10 +20,76 @@ pub const ATOMIC_REQUEST: Rule = Rule {
     doc: "BTEQ sends statements separated by a `;` that does not end the line (or continued by a \
 line starting with `;`) as one request, which Teradata runs as one transaction. RSQL runs each \
 statement on its own, so the request is wrapped in an explicit transaction, unless it already \
-runs inside `BT; … ET;`.\n\nBefore:\n```\nINSERT INTO t SELECT * FROM s WHERE d = 1\n;UPDATE c SET n = n + \
-1;\n```\nAfter:\n```\nBEGIN;\nINSERT INTO t SELECT * FROM s WHERE d = 1\n;UPDATE c SET n = n + 1;\n\
-COMMIT;\n```",
+runs inside `BT; … ET;`. The `.IF` tests of `ERRORCODE`, `ERRORLEVEL` or `ACTIVITYCOUNT` right \
+after the request must still read the request's outcome, not COMMIT's: when they leave with \
+`.QUIT`, `.EXIT` or `.GOTO`, `COMMIT;` moves after them and also runs before each of their \
+actions (after a failed statement the transaction is aborted and COMMIT rolls it back, as \
+BTEQ rolls back a failed request); another action keeps `COMMIT;` in place with a warning on \
+the test.\n\nBefore:\n```\nINSERT INTO t SELECT * FROM s WHERE d = 1\n;UPDATE c SET n = n + \
+1;\n.IF ERRORCODE <> 0 THEN .QUIT 8\n```\nAfter:\n```\nBEGIN;\nINSERT INTO t SELECT * FROM s WHERE \
+d = 1\n;UPDATE c SET n = n + 1;\n\\if :ERROR <> 0\n  COMMIT;\n  \\exit 8\n\\endif\nCOMMIT;\n```",
 };
+
+/// The one-line `.IF` tests right after a request wrapped in `BEGIN; … COMMIT;` that read its
+/// outcome (`ERRORCODE`, `ERRORLEVEL`, `ACTIVITYCOUNT`): after `COMMIT;` they would read
+/// COMMIT's.
+#[derive(Debug, PartialEq, Eq)]
+pub enum OutcomeTests {
+    None,
+    /// They all leave with `.QUIT n`, `.EXIT n` or `.GOTO`: `COMMIT;` goes before each action
+    /// and after the last test, whose action is instruction `last_action`. (In a transaction
+    /// a failed statement aborts, COMMIT then rolls back: as BTEQ, which rolls the failed
+    /// request back and keeps a successful one.)
+    Movable {
+        last_action: usize,
+    },
+    /// The test at instruction `at` does something else: `COMMIT;` stays, the test is reported.
+    Fixed {
+        at: usize,
+    },
+}
+
+/// The outcome tests after the request at instruction `request`.
+pub fn outcome_tests(parsed: &ParsedScript, request: usize) -> OutcomeTests {
+    let instrs = &parsed.script.instructions;
+    let reads_outcome = |text: &str| {
+        let upper = text.to_ascii_uppercase();
+        ["ERRORCODE", "ERRORLEVEL", "ACTIVITYCOUNT"]
+            .iter()
+            .any(|w| upper.contains(w))
+    };
+    let mut found = OutcomeTests::None;
+    let mut k = request + 1;
+    while k < instrs.len() {
+        match instrs[k].kind {
+            InstructionKind::Trivia | InstructionKind::Comment => {
+                k += 1;
+                continue;
+            }
+            InstructionKind::DotCommand => {}
+            _ => break,
+        }
+        let Some(test) = parsed.commands[k].as_ref().filter(|c| c.name == "IF") else {
+            break;
+        };
+        if !reads_outcome(test.args) {
+            break;
+        }
+        let action = instrs
+            .get(k + 1)
+            .filter(|a| a.then_action)
+            .and_then(|_| parsed.commands[k + 1].as_ref());
+        let leaves = action.is_some_and(|a| {
+            matches!(&*a.name, "QUIT" | "EXIT" | "GOTO") && !reads_outcome(a.args)
+        });
+        if !leaves {
+            return OutcomeTests::Fixed { at: k };
+        }
+        found = OutcomeTests::Movable { last_action: k + 1 };
+        k += 2;
+    }
+    found
+}
 
 /// How many times the rules run on their own output at most; each run applies the edits that
 /// do not overlap an earlier edit of the same run, until a run finds nothing to change.

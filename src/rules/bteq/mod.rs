@@ -17,7 +17,7 @@ use crate::convert::context::{Command, ConvertContext, Output};
 use crate::diagnostic::Severity;
 use crate::rules::Rule;
 
-pub const RULES: [&Rule; 38] = [
+pub const RULES: [&Rule; 39] = [
     &logon::LOGON_REMOVED,
     &logon::LOGON_FILE_REMOVED,
     &logon::LOGOFF_DROPPED,
@@ -55,6 +55,7 @@ pub const RULES: [&Rule; 38] = [
     &requests::UNTERMINATED_HEREDOC,
     &requests::SHELL_WITHOUT_BTEQ,
     &requests::BTEQ_WITHOUT_HEREDOC,
+    &requests::BTEQ_OPTION,
     &unsupported::UTILITY_SCRIPT,
 ];
 

@@ -1,10 +1,13 @@
-//! BQ080–BQ086: how BTEQ splits requests, where RSQL would split them differently, and the shell
-//! wrapper around BTEQ (heredocs never closed, scripts without one, bteq fed from elsewhere).
+//! BQ080–BQ087: how BTEQ splits requests, where RSQL would split them differently, and the shell
+//! wrapper around BTEQ (heredocs never closed, scripts without one, bteq fed from elsewhere, its
+//! command-line options).
 
+use crate::convert::RSQL_INVOCATION;
 use crate::convert::context::ConvertContext;
 use crate::diagnostic::{Diagnostic, Edit, Severity};
 use crate::rules::{Rule, RuleKind};
 use crate::syntax::script::{InstructionKind, ProblemKind, Script};
+use crate::syntax::shell::Heredoc;
 use crate::syntax::span::Span;
 
 pub const SEMICOLON_BEFORE_COMMENT: Rule = Rule {
@@ -92,6 +95,80 @@ unchanged, with `warning BQ086: bteq runs a script from a file or a pipe: conver
 too and run it with rsql`",
 };
 
+pub const BTEQ_OPTION: Rule = Rule {
+    code: "BQ087",
+    name: "bteq-option",
+    kind: RuleKind::Convert,
+    severity: Severity::Info,
+    summary: "`bteq -c UTF8 <<EOF`: BTEQ's session character set option is removed from the rsql command (others are kept and flagged)",
+    doc: "The command that receives a converted heredoc becomes `rsql -h $HOST -U $USER -d \
+$DB`; the words after it stay. BTEQ's `-c charset` and `-e encoding` set the session's character \
+set, which rsql has no option for (Redshift stores UTF-8; the client encoding follows the \
+environment), and in rsql `-c` would run its argument as the only command and ignore the \
+heredoc. They are removed. Any other option word is kept with a warning: check that rsql means \
+the same by it.\n\nBefore:\n```\nbteq -c UTF8 <<EOF > $LOG 2>&1\n```\nAfter:\n```\nrsql -h \
+$HOST -U $USER -d $DB <<EOF > $LOG 2>&1\n```",
+};
+
+/// BTEQ options that take the next word as their value and have no rsql counterpart.
+const CHARSET_OPTIONS: [&str; 2] = ["-c", "-e"];
+
+/// The edits that make the command fed a BTEQ heredoc run rsql: its word becomes
+/// [`RSQL_INVOCATION`] and BTEQ's own options go (up to the heredoc operator or a redirection),
+/// with their reports.
+pub fn rsql_command(src: &str, heredoc: &Heredoc) -> (Vec<Edit>, Vec<Diagnostic>) {
+    let command = heredoc.command_span;
+    let line_end = heredoc.opener_line.end as usize;
+    let mut edits = vec![Edit::replace(command, RSQL_INVOCATION)];
+    let mut diagnostics = Vec::new();
+    let mut words = Vec::new();
+    let mut at = command.end as usize;
+    let bytes = src.as_bytes();
+    while at < line_end {
+        let start = at + src[at..line_end].len() - src[at..line_end].trim_start().len();
+        if start >= line_end {
+            break;
+        }
+        let end = src[start..line_end]
+            .find(char::is_whitespace)
+            .map_or(line_end, |i| start + i);
+        let first = bytes[start];
+        let redirect = first.is_ascii_digit() && src[start..end].contains('>');
+        if matches!(first, b'<' | b'>' | b'|' | b';' | b'&' | b')' | b'#') || redirect {
+            break;
+        }
+        words.push((at, start, end));
+        at = end;
+    }
+    let mut k = 0;
+    while k < words.len() {
+        let (gap_start, start, end) = words[k];
+        let word = &src[start..end];
+        if CHARSET_OPTIONS.contains(&word) && k + 1 < words.len() {
+            let value_end = words[k + 1].2;
+            edits.push(Edit::delete(Span::new(gap_start, value_end)));
+            diagnostics.push(Diagnostic::new(
+                BTEQ_OPTION.code,
+                Severity::Info,
+                Span::new(start, value_end),
+                format!("BTEQ option `{}` removed: rsql has no session character set option (in rsql `{word}` would replace the heredoc)", &src[start..value_end]),
+            ));
+            k += 2;
+            continue;
+        }
+        if word.starts_with('-') {
+            diagnostics.push(Diagnostic::new(
+                BTEQ_OPTION.code,
+                Severity::Warning,
+                Span::new(start, end),
+                format!("BTEQ option `{word}` kept on the rsql command: check that rsql means the same by it"),
+            ));
+        }
+        k += 1;
+    }
+    (edits, diagnostics)
+}
+
 /// Reports each BTEQ command word of a shell script that no heredoc feeds.
 pub fn bteq_without_heredoc(commands: &[Span], diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.extend(commands.iter().map(|&word| {
@@ -172,6 +249,7 @@ pub fn syntax_problems(cx: &mut ConvertContext) -> Vec<Edit> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::convert::script::convert_bteq;
 
     fn codes(src: &str) -> Vec<&'static str> {
@@ -212,5 +290,33 @@ mod tests {
         let once = convert_bteq("SEL 1\nLOGON h/u,pw--\n").text;
         assert_eq!(once, "SELECT 1\nLOGON h/u,********--\n;\n");
         assert_eq!(convert_bteq(&once).text, once);
+    }
+
+    #[test]
+    fn bteq_charset_options_are_removed_and_others_flagged() {
+        let command = |src: &str| {
+            let heredoc = &crate::syntax::shell::find_heredocs(src.as_bytes()).unwrap()[0];
+            let (mut edits, diagnostics) = rsql_command(src, heredoc);
+            let found: Vec<(Severity, String)> = diagnostics
+                .iter()
+                .map(|d| (d.severity, d.span.text(src).to_string()))
+                .collect();
+            (crate::diagnostic::apply_edits(src, &mut edits).0, found)
+        };
+        let (out, found) = command("bteq -c UTF8 -x <<EOF > $LOG 2>&1\n.QUIT\nEOF\n");
+        assert_eq!(
+            out,
+            "rsql -h $HOST -U $USER -d $DB -x <<EOF > $LOG 2>&1\n.QUIT\nEOF\n"
+        );
+        assert_eq!(
+            found,
+            vec![
+                (Severity::Info, "-c UTF8".to_string()),
+                (Severity::Warning, "-x".to_string())
+            ]
+        );
+        let (out, found) = command("bteq<<EOF 2>&1 | tee -a log\n.QUIT\nEOF\n");
+        assert!(out.starts_with("rsql -h $HOST -U $USER -d $DB<<EOF 2>&1 | tee"));
+        assert!(found.is_empty());
     }
 }

@@ -203,6 +203,48 @@ fn is_status(word: &str) -> bool {
     matches!(unquote(word).as_str(), "$?" | "${?}")
 }
 
+/// What holds rsql's exit code right after it: `$?`, or when rsql feeds a pipe (`rsql <<EOF |
+/// tee -a $LOG`), bash's `${PIPESTATUS[…]}` (`$?` is then the last command's, unless
+/// `pipefail` makes it rsql's failure).
+struct StatusWords {
+    piped: bool,
+    pipefail: bool,
+}
+
+impl StatusWords {
+    fn matches(&self, word: &str) -> bool {
+        (is_status(word) && (!self.piped || self.pipefail))
+            || (self.piped && unquote(word).starts_with("${PIPESTATUS["))
+    }
+
+    /// A command that reads the status (`if [ $? -ne 0 ]`, `rc=(${PIPESTATUS[@]})`).
+    fn read_by(&self, src: &str, cmd: &ShellCommand) -> bool {
+        cmd.words.iter().any(|w| {
+            let w = w.text(src);
+            (w.contains("$?") && (!self.piped || self.pipefail))
+                || (self.piped && w.contains("PIPESTATUS"))
+        })
+    }
+}
+
+/// `set -e`, `set -euo pipefail`, `set -o errexit` on a line before `at`: a failing rsql ends
+/// the script with its own code.
+fn errexit_before(unit: &FileUnit, at: u32) -> bool {
+    let src = unit.src;
+    unit.lines
+        .iter()
+        .take_while(|l| l.span.start < at)
+        .flat_map(|l| &l.commands)
+        .any(|c| {
+            c.word(src, 0) == Some("set")
+                && c.words.iter().skip(1).enumerate().any(|(k, w)| {
+                    let w = w.text(src);
+                    (w.starts_with('-') && !w.starts_with("--") && w[1..].contains('e'))
+                        || (w == "-o" && c.word(src, k + 2) == Some("errexit"))
+                })
+        })
+}
+
 /// `exit $V`, `exit ${V}`, `exit "$V"`, `return $V`: the variable it exits with.
 fn exits_with(src: &str, line: &ShellLine) -> Vec<String> {
     line.commands
@@ -224,6 +266,10 @@ fn exit_code(unit: &FileUnit, inv: &Invocation, out: &mut Sink) {
     // The command that runs right after rsql: on the opener line (`rsql -f x; rc=$?`), or the
     // first one after the invocation's last line.
     let mut next: Option<(&ShellLine, &ShellCommand)> = None;
+    let mut status = StatusWords {
+        piped: false,
+        pipefail: src.contains("pipefail"),
+    };
     if let Some(line) = unit.lines.iter().find(|l| l.span == inv.opener_line)
         && let Some(k) = line
             .commands
@@ -232,6 +278,19 @@ fn exit_code(unit: &FileUnit, inv: &Invocation, out: &mut Sink) {
     {
         let cmd = &line.commands[k];
         let after = line.commands.get(k + 1);
+        // `if ! rsql …; then exit 12; fi`: its status is the condition.
+        if cmd
+            .words
+            .iter()
+            .take_while(|&&w| w != inv.command)
+            .any(|w| matches!(w.text(src), "if" | "elif" | "while" | "until"))
+        {
+            return;
+        }
+        status.piped = cmd.then == Some("|");
+        if !status.piped && errexit_before(unit, inv.command.start) {
+            return;
+        }
         match cmd.then {
             Some("||")
                 if after
@@ -240,12 +299,12 @@ fn exit_code(unit: &FileUnit, inv: &Invocation, out: &mut Sink) {
             {
                 return;
             }
-            Some("|") if !src.contains("pipefail") && !src.contains("PIPESTATUS") => {
+            Some("|") if !status.pipefail && !src.contains("PIPESTATUS") => {
                 out.report(
                     &EXIT_CODE,
                     Severity::Warning,
                     inv.command,
-                    "rsql runs in a pipeline: `$?` is the status of the last command of the pipe, not rsql's; add `set -o pipefail`",
+                    "rsql runs in a pipeline: `$?` is the status of the last command of the pipe, not rsql's; add `set -o pipefail` or read `${PIPESTATUS[0]}`",
                 );
                 return;
             }
@@ -275,11 +334,11 @@ fn exit_code(unit: &FileUnit, inv: &Invocation, out: &mut Sink) {
     }
     let (line, cmd) = next.expect("set above");
     let word0 = cmd.word(src, 0).unwrap_or("");
-    if matches!(word0, "exit" | "return") && cmd.word(src, 1).is_none_or(is_status) {
+    if matches!(word0, "exit" | "return") && cmd.word(src, 1).is_none_or(|w| status.matches(w)) {
         return;
     }
     if let Some((name, value)) = assignment(word0)
-        && is_status(value)
+        && status.matches(value)
     {
         let exits = unit
             .lines
@@ -287,11 +346,11 @@ fn exit_code(unit: &FileUnit, inv: &Invocation, out: &mut Sink) {
             .filter(|l| l.span.start >= line.span.start)
             .any(|l| exits_with(src, l).iter().any(|v| v == name));
         if !exits {
-            report_lost(unit, inv, Some(name), out);
+            report_lost(unit, inv, Some(name), &status, out);
         }
         return;
     }
-    if cmd.words.iter().any(|w| w.text(src).contains("$?")) {
+    if status.read_by(src, cmd) {
         return; // `if [ $? -ne 0 ]; then … exit …`: tested where it is still rsql's
     }
     if line.span == inv.last_line {
@@ -305,7 +364,7 @@ fn exit_code(unit: &FileUnit, inv: &Invocation, out: &mut Sink) {
         );
         return;
     }
-    report_lost(unit, inv, None, out);
+    report_lost(unit, inv, None, &status, out);
 }
 
 fn lost_message(captured: Option<&str>) -> String {
@@ -317,7 +376,13 @@ fn lost_message(captured: Option<&str>) -> String {
 
 /// Reports rsql's exit code as lost, with the unsafe fix: capture it (unless `captured` already
 /// names the variable that does) and end the script with `exit` of it.
-fn report_lost(unit: &FileUnit, inv: &Invocation, captured: Option<&str>, out: &mut Sink) {
+fn report_lost(
+    unit: &FileUnit,
+    inv: &Invocation,
+    captured: Option<&str>,
+    status: &StatusWords,
+    out: &mut Sink,
+) {
     let src = unit.src;
     let nl = unit.file.line_ending.as_str();
     let var = captured.unwrap_or("rsqlexitcode");
@@ -341,6 +406,13 @@ fn report_lost(unit: &FileUnit, inv: &Invocation, captured: Option<&str>, out: &
             format!("{}; {what}", lost_message(captured)),
         );
     };
+    if captured.is_none() && status.piped && !status.pipefail {
+        by_hand(
+            out,
+            "rsql feeds a pipe: capture `${PIPESTATUS[k]}` (k its place in the pipe) right after it",
+        );
+        return;
+    }
     if captured.is_none() {
         let line_end = src[inv.last_line.end as usize..]
             .find('\n')
@@ -475,11 +547,32 @@ mod tests {
             "load() {\nrsql <<EOF\nSELECT 1;\nEOF\n}\nload || exit $?\n",
             "load() {\nrsql <<EOF\nSELECT 1;\nEOF\nreturn $?\n}\nload\n",
             "rsql -f x.sql\n",
+            "rsql <<EOF | tee -a $LOG\nSELECT 1;\nEOF\nrc=${PIPESTATUS[0]}\necho done\nexit $rc\n",
+            "set -o pipefail\nrsql <<EOF | tee -a $LOG\nSELECT 1;\nEOF\nrc=$?\necho done\nexit $rc\n",
+            "set -euo pipefail\nrsql <<EOF\nSELECT 1;\nEOF\necho finished\n",
+            "set -o errexit\nrsql <<EOF\nSELECT 1;\nEOF\necho finished\n",
+            "if ! rsql <<EOF\nSELECT 1;\nEOF\nthen exit 12; fi\necho finished\n",
         ];
         for body in ok {
             let src = format!("#!/bin/bash\nsource $1/get_redshift_creds.sh $2\n{body}");
             assert!(only("job.sh", &src, "RS051").is_empty(), "{src}");
         }
+    }
+
+    #[test]
+    fn a_piped_rsql_status_is_read_from_pipestatus() {
+        // `$?` after a pipe is tee's: capturing it would be no fix.
+        let src = "#!/bin/bash\nsource $1/get_redshift_creds.sh $2\nrsql <<EOF | tee -a $LOG\nSELECT 1;\nEOF\necho ${PIPESTATUS[*]}\nexit 0\n";
+        let d = only("job.sh", src, "RS051");
+        assert!(d.is_empty(), "{d:?}");
+        let src = "#!/bin/bash\nsource $1/get_redshift_creds.sh $2\nrsql <<EOF | tee -a $LOG\nSELECT 1;\nEOF\nrc=$?\nexit $rc\n# PIPESTATUS\n";
+        let d = only("job.sh", src, "RS051");
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("PIPESTATUS"), "{}", d[0].message);
+        assert_eq!(applicability(&d[0]), None);
+        // Without `set -e` a later `set -e` does not cover rsql.
+        let src = "#!/bin/bash\nsource $1/get_redshift_creds.sh $2\nrsql <<EOF\nSELECT 1;\nEOF\nset -e\necho done\n";
+        assert_eq!(only("job.sh", src, "RS051").len(), 1);
     }
 
     #[test]

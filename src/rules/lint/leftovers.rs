@@ -3,12 +3,12 @@
 
 use std::collections::HashSet;
 
-use crate::convert::RSQL_INVOCATION;
 use crate::convert::context::ParsedScript;
 use crate::convert::script::{convert_parsed, convert_script};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::lint::shell::unquote;
 use crate::lint::unit::{FileUnit, ScriptUnit, Sink, first_arg};
+use crate::rules::bteq::requests::rsql_command;
 use crate::rules::bteq::unsupported::utility_marker;
 use crate::rules::sql::{Findings, checks};
 use crate::rules::{Rule, RuleKind};
@@ -81,12 +81,13 @@ pub fn check_file(unit: &FileUnit, out: &mut Sink) {
         let fix = (utility_marker(body, &parsed).is_none())
             .then(|| convert_parsed(body, &parsed, unit.file.line_ending))
             .filter(|c| !c.fatal)
-            .map(|c| Fix {
-                applicability: Applicability::Unsafe,
-                edits: vec![
-                    Edit::replace(h.command_span, RSQL_INVOCATION),
-                    Edit::replace(h.body, c.text),
-                ],
+            .map(|c| {
+                let (mut edits, _) = rsql_command(unit.src, h);
+                edits.push(Edit::replace(h.body, c.text));
+                Fix {
+                    applicability: Applicability::Unsafe,
+                    edits,
+                }
             });
         out.report_fix(
             &BTEQ_COMMAND,
@@ -250,6 +251,12 @@ fn teradata_sql(unit: &ScriptUnit, out: &mut Sink) {
             for check in checks() {
                 let mut found = Findings::default();
                 (check.check)(&stmt, &mut found);
+                if check.redshift_valid {
+                    // Only what Redshift rejects (`MINUS ALL`) is a finding here.
+                    let reports = std::mem::take(&mut found.diagnostics);
+                    found = Findings::default();
+                    found.diagnostics = reports;
+                }
                 if let Some(d) = teradata_finding(src, check.rule, found) {
                     out.diagnostics.push(d);
                 }
@@ -568,6 +575,30 @@ mod tests {
             "SELECT a FROM t;\n"
         );
         assert!(only("a.rsql", "SELECT a FROM t WHERE b <> 0;\n", "RS021").is_empty());
+    }
+
+    #[test]
+    fn redshift_forms_of_teradata_constructs_are_not_findings() {
+        for sql in [
+            "SELECT TOP 10 a FROM t;\n",
+            "SELECT a FROM t MINUS SELECT a FROM s;\n",
+            "SELECT CHAR_LENGTH(a), CHARACTER_LENGTH(b) FROM t;\n",
+            "INSERT INTO d (date, amt) SELECT date, amt FROM s;\n",
+        ] {
+            assert!(only("a.rsql", sql, "RS021").is_empty(), "{sql}");
+        }
+        // What Redshift rejects still is.
+        let d = only(
+            "a.rsql",
+            "SELECT a FROM t MINUS ALL SELECT a FROM s;\n",
+            "RS021",
+        );
+        assert!(d[0].message.starts_with("TD006: "), "{}", d[0].message);
+        let d = only("a.rsql", "SELECT CHARACTERS(a) FROM t;\n", "RS021");
+        assert_eq!(
+            d[0].message,
+            "TD053: `CHARACTERS` is Teradata; use `LENGTH`"
+        );
     }
 
     #[test]

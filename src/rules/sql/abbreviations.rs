@@ -119,38 +119,47 @@ pub const CHECKS: &[SqlCheck] = &[
     SqlCheck {
         rule: &KEYWORD_ABBREVIATIONS,
         check: abbreviations,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &NOT_EQUAL,
         check: not_equal,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &COMPARISON_WORDS,
         check: comparison_words,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &MOD_OPERATOR,
         check: mod_operator,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &POWER_OPERATOR,
         check: power,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &MINUS_EXCEPT,
         check: minus,
+        redshift_valid: true,
     },
     SqlCheck {
         rule: &TOP_LIMIT,
         check: top,
+        redshift_valid: true,
     },
     SqlCheck {
         rule: &DELETE_ALL,
         check: delete_all,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &INSERT_INTO,
         check: insert_into,
+        redshift_valid: false,
     },
 ];
 
@@ -332,7 +341,12 @@ fn top(s: &Statement, out: &mut Findings) {
         let end = (i..s.len())
             .find(|&k| s.depth[k] < depth)
             .map_or(s.len() - 1, |k| k - 1);
-        let has_set_op = (i..=end).any(|k| {
+        // A branch of a set operation, first or last: a LIMIT would apply to the whole result.
+        let start = (0..i)
+            .rev()
+            .find(|&k| s.depth[k] < depth)
+            .map_or(0, |k| k + 1);
+        let has_set_op = (start..=end).any(|k| {
             s.depth[k] == depth && s.is_any(k, &["UNION", "EXCEPT", "MINUS", "INTERSECT"])
         });
         let has_limit = (i..=end).any(|k| s.depth[k] == depth && s.is(k, "LIMIT"));
@@ -469,6 +483,14 @@ mod tests {
             "SELECT * FROM (SELECT a FROM s LIMIT 3) x;"
         );
         assert_eq!(codes("SELECT TOP 10 PERCENT a FROM s;"), vec!["TD007"]);
+        // Redshift takes TOP in a set operation's branch; LIMIT would cut the whole result.
+        for kept in [
+            "SELECT a FROM t1 UNION ALL SELECT TOP 5 a FROM t2 ORDER BY 1;",
+            "SELECT TOP 5 a FROM t1 UNION SELECT a FROM t2;",
+            "SELECT * FROM (SELECT a FROM t1 EXCEPT SELECT TOP 2 a FROM t2) x;",
+        ] {
+            assert_eq!(convert_sql(kept), kept);
+        }
         // A call's parentheses inside the query do not end it.
         assert_eq!(
             convert_sql("SEL TOP 10 cc, SUM(amt) AS total FROM gl GROUP BY 1 ORDER BY 2 DESC;"),

@@ -218,50 +218,62 @@ pub const CHECKS: &[SqlCheck] = &[
     SqlCheck {
         rule: &SET_MULTISET,
         check: set_multiset,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &TABLE_OPTIONS,
         check: table_options,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &COLUMN_ATTRIBUTES,
         check: column_attributes,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &PRIMARY_INDEX,
         check: primary_index,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &PARTITION_BY,
         check: partition_by,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &TEMPORARY_TABLES,
         check: temporary_tables,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &CREATE_TABLE_AS,
         check: create_table_as,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &REPLACE_VIEW,
         check: replace_view,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &RENAME_TABLE,
         check: rename_table,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &DATA_TYPES,
         check: data_types,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &COLLECT_STATISTICS,
         check: collect_statistics,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &HELP_SHOW,
         check: help_show,
+        redshift_valid: false,
     },
 ];
 

@@ -167,34 +167,42 @@ pub const CHECKS: &[SqlCheck] = &[
     SqlCheck {
         rule: &UPDATE_FROM,
         check: update_from,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &DELETE_USING,
         check: delete_using,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &MERGE,
         check: merge,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &QUALIFY,
         check: qualify,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &LIKE_ANY,
         check: like_any,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &SAMPLE,
         check: sample,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &EXEC_MACRO,
         check: exec_macro,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &HOST_VARIABLES,
         check: host_variables,
+        redshift_valid: false,
     },
 ];
 

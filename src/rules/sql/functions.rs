@@ -242,54 +242,72 @@ pub const CHECKS: &[SqlCheck] = &[
     SqlCheck {
         rule: &ZEROIFNULL,
         check: zeroifnull,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &NULLIFZERO,
         check: nullifzero,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &INDEX_STRPOS,
         check: index_strpos,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &CHARACTER_LENGTH,
         check: character_length,
+        redshift_valid: false,
+    },
+    SqlCheck {
+        rule: &CHARACTER_LENGTH,
+        check: char_length_synonyms,
+        redshift_valid: true,
     },
     SqlCheck {
         rule: &OREPLACE,
         check: oreplace,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &STRTOK,
         check: strtok,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &DATE_VALUE,
         check: date_value,
+        redshift_valid: true,
     },
     SqlCheck {
         rule: &CURRENT_TIMESTAMP,
         check: current_timestamp,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &ADD_MONTHS,
         check: add_months,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &CAST_FORMAT,
         check: cast_format,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &CONVERSION_SYNTAX,
         check: phrases,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &TERADATA_ONLY_FUNCTIONS,
         check: teradata_only,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &TRANSLATE_USING,
         check: translate_using,
+        redshift_valid: false,
     },
 ];
 
@@ -505,11 +523,15 @@ fn index_strpos(s: &Statement, out: &mut Findings) {
     }
 }
 
-const LENGTH_NAMES: Keywords =
-    Keywords::new(&["CHARACTERS", "CHARS", "CHARACTER_LENGTH", "CHAR_LENGTH"]);
-
 fn character_length(s: &Statement, out: &mut Findings) {
-    for i in s.each_in(&LENGTH_NAMES) {
+    for i in s.each_in(&const { Keywords::new(&["CHARACTERS", "CHARS"]) }) {
+        rename_call(s, out, i, "LENGTH", "");
+    }
+}
+
+/// Redshift knows these names too; `convert` writes the one name for all of them.
+fn char_length_synonyms(s: &Statement, out: &mut Findings) {
+    for i in s.each_in(&const { Keywords::new(&["CHARACTER_LENGTH", "CHAR_LENGTH"]) }) {
         rename_call(s, out, i, "LENGTH", "");
     }
 }

@@ -25,6 +25,7 @@ pub const RULES: &[&Rule] = &[&LOCKING_PREFIX];
 pub const CHECKS: &[SqlCheck] = &[SqlCheck {
     rule: &LOCKING_PREFIX,
     check: locking,
+    redshift_valid: false,
 }];
 
 fn locking(s: &Statement, out: &mut Findings) {

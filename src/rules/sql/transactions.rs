@@ -62,18 +62,22 @@ pub const CHECKS: &[SqlCheck] = &[
     SqlCheck {
         rule: &TRANSACTION_KEYWORDS,
         check: transaction,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &DATABASE_SEARCH_PATH,
         check: database,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &QUERY_BAND,
         check: query_band,
+        redshift_valid: false,
     },
     SqlCheck {
         rule: &SELECT_SESSION,
         check: select_session,
+        redshift_valid: false,
     },
 ];
 
