@@ -220,6 +220,29 @@ fn exit_codes() {
 }
 
 #[test]
+fn a_catalog_job_is_one_however_its_path_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let jobs = tmp.path().join("catalog/jobs");
+    std::fs::create_dir_all(&jobs).unwrap();
+    std::fs::write(tmp.path().join("catalog/catalog.yaml"), "{}\n").unwrap();
+    // No credentials and rsql's code lost: RS050 and RS051, as a framework job.
+    std::fs::write(jobs.join("k1.sh"), "rsql <<EOF\nSELECT 1;\nEOF\nexit 0\n").unwrap();
+    for (dir, path) in [
+        (jobs.clone(), "k1.sh"),
+        (jobs.clone(), "./k1.sh"),
+        (jobs.clone(), "."),
+        (jobs.clone(), "../jobs/k1.sh"),
+        (tmp.path().to_path_buf(), "catalog/jobs/k1.sh"),
+    ] {
+        rsqlmig(&dir)
+            .args(["lint", path, "--select", "RS05"])
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains("RS050").and(predicate::str::contains("RS051")));
+    }
+}
+
+#[test]
 fn config_supplies_paths_and_rule_selection() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::create_dir(tmp.path().join("jobs")).unwrap();

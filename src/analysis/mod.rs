@@ -162,8 +162,10 @@ impl Resolver {
         let mut parts = self.parts(name, unresolved);
         let table = parts.pop().unwrap_or_default();
         let schema = parts.pop().or_else(|| search_path.map(str::to_string));
-        match schema {
-            Some(s) => format!("{}.{table}", self.alias(s)),
+        match schema.map(|s| self.alias(s)) {
+            // Redshift's default search path is `'$user', public`: under it `public.t` is `t`.
+            Some(s) if s == "public" && search_path.is_none() => table,
+            Some(s) => format!("{s}.{table}"),
             None => table,
         }
     }
@@ -714,6 +716,19 @@ mod tests {
             (rules::UNRESOLVED_PLACEHOLDER.code, 1, 13)
         );
         assert!(n.message.contains("${TGT_DB}"));
+    }
+
+    #[test]
+    fn public_is_the_default_schema() {
+        let job = analyze(
+            "j.sql",
+            "INSERT INTO plain SELECT * FROM public.src;\nSELECT * FROM PUBLIC.plain;\n\
+             SET search_path TO stg;\nSELECT * FROM public.x, y;\n\
+             RESET search_path;\nINSERT INTO r SELECT 1;\n",
+            "",
+        );
+        assert_eq!(reads(&job), vec!["plain", "public.x", "src", "stg.y"]);
+        assert_eq!(job.writes().collect::<Vec<_>>(), vec!["plain", "r"]);
     }
 
     #[test]

@@ -556,6 +556,12 @@ impl<'s, 'a> Scan<'s, 'a> {
                 self.search_path(i + 1);
                 false
             }
+            "RESET" => {
+                if self.st.is_any(i + 1, &["search_path", "ALL"]) {
+                    self.out.push(Fact::SearchPath(None));
+                }
+                false
+            }
             "DATABASE" => {
                 if let Some((name, _)) = self.name(i + 1) {
                     self.out.push(Fact::SearchPath(Some(name)));

@@ -361,8 +361,9 @@ pub fn framework_job(rsql: &str, line_ending: LineEnding, source: &Path) -> Stri
 }
 
 /// Escapes what a shell would expand in an unquoted heredoc but that was not a shell placeholder
-/// in a plain BTEQ file: `$$`, `$1`, a lone `$`, and backslashes before `\`, `$` or a backtick.
-/// `${X}`, `$X` and `$(cmd)` stay live: in a plain BTEQ file they are placeholders meant to be filled.
+/// in a plain BTEQ file: `$$`, `$1`, a lone `$`, a `$` inside a name (`acct$hist`, as Teradata
+/// names may hold one), and backslashes before `\`, `$` or a backtick. `${X}`, `$X` and `$(cmd)`
+/// stay live: in a plain BTEQ file they are placeholders meant to be filled.
 pub fn escape_for_unquoted_heredoc(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + 16);
@@ -372,7 +373,9 @@ pub fn escape_for_unquoted_heredoc(text: &str) -> String {
         let escape = if bytes[i] == b'\\' {
             matches!(next, Some(b'\\' | b'$' | b'`'))
         } else {
-            !matches!(next, Some(b'{' | b'(' | b'a'..=b'z' | b'A'..=b'Z' | b'_'))
+            let in_name = i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+            let placeholder = matches!(next, Some(b'{' | b'(' | b'a'..=b'z' | b'A'..=b'Z' | b'_'));
+            !placeholder || (in_name && !matches!(next, Some(b'{' | b'(')))
         };
         if escape {
             out.push_str(&text[last..i]);
@@ -475,6 +478,11 @@ mod tests {
         assert_eq!(
             escape_for_unquoted_heredoc("${DB}.T $X $(d) a\\\\b"),
             "${DB}.T $X $(d) a\\\\\\b"
+        );
+        // A `$` inside a name is part of it, as the lexer reads it; `tmp_${X}` is a placeholder.
+        assert_eq!(
+            escape_for_unquoted_heredoc("SELECT acct$bal FROM db.acct$hist, tmp_${X}, t_$(d)"),
+            "SELECT acct\\$bal FROM db.acct\\$hist, tmp_${X}, t_$(d)"
         );
     }
 

@@ -45,6 +45,12 @@ impl Report {
 /// Whether `path` is a job script in a catalog: in a `jobs/` directory with a `catalog.yaml`
 /// beside that directory (the layout of `catalog::Catalog`).
 pub fn is_catalog_job(path: &Path) -> bool {
+    // `k1.sh` and `./k1.sh` run inside `jobs/` name no directory: the answer must not depend on
+    // how the path was written.
+    let path = path
+        .canonicalize()
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf());
     let Some(dir) = path.parent() else {
         return false;
     };

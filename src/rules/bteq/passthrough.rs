@@ -44,8 +44,10 @@ pub const RUN_FILE: Rule = Rule {
     kind: RuleKind::Convert,
     severity: Severity::Info,
     summary: "`.RUN FILE=f [SKIP=n]` becomes `\\run file=f [skip=n]`; the included file must be converted too",
-    doc: "RSQL's `\\run` mirrors BTEQ's `.RUN`, `SKIP` included. A name with a comma, semicolon \
-or blank (as in `$(date +%Y)`) is quoted. The file it reads is BTEQ and needs converting as well (logon includes are \
+    doc: "RSQL's `\\run` mirrors BTEQ's `.RUN`, `SKIP` included. A name with a comma, semicolon, \
+blank or backslash outside shell expansions (`E:\\etl\\step2.btq`) is quoted, its backslashes \
+written twice, as `\\export` file names are: unquoted, a backslash would start another \
+meta-command. The file it reads is BTEQ and needs converting as well (logon includes are \
 handled by BQ002).\n\nBefore:\n```\n.RUN FILE=common_steps.btq\n```\nAfter:\n```\n\\run \
 file=common_steps.btq\n```",
 };
@@ -82,6 +84,35 @@ pub fn remark(_cx: &mut ConvertContext, cmd: &Command) -> Output {
     ])
 }
 
+/// A file name as an RSQL meta-command argument: quoted when it holds a blank, `,`, `;` or a
+/// backslash (`E:\etl\a.btq`), which outside quotes would end the argument and start another
+/// meta-command; inside quotes a backslash is written twice.
+pub fn rsql_file_name(name: &str) -> String {
+    // What a shell expansion holds (`$(date +'%Y%m%d')`) is gone before rsql reads the line.
+    let mut outside = String::with_capacity(name.len());
+    let mut rest = name;
+    while let Some(at) = rest.find(['$', '`']) {
+        outside.push_str(&rest[..at]);
+        let close = match rest[at..].as_bytes() {
+            [b'$', b'(', ..] => ')',
+            [b'$', b'{', ..] => '}',
+            [b'`', ..] => '`',
+            _ => {
+                rest = &rest[at + 1..];
+                continue;
+            }
+        };
+        rest = rest[at + 1..]
+            .find(close)
+            .map_or("", |end| &rest[at + 1 + end + 1..]);
+    }
+    outside.push_str(rest);
+    if name.starts_with(['\'', '"']) || !outside.contains([',', ';', ' ', '\\']) {
+        return name.to_string();
+    }
+    format!("'{}'", name.replace('\\', "\\\\").replace('\'', "''"))
+}
+
 pub fn run_file(cx: &mut ConvertContext, cmd: &Command) -> Output {
     let Some(spec) = parse_file_spec(cmd.args) else {
         return Output::Lines(cx.action_item(
@@ -91,13 +122,7 @@ pub fn run_file(cx: &mut ConvertContext, cmd: &Command) -> Output {
             ".RUN not understood: convert it by hand",
         ));
     };
-    let needs_quotes = !spec.name.starts_with(['\'', '"']) && spec.name.contains([',', ';', ' ']);
-    let name = if needs_quotes {
-        format!("'{}'", spec.name)
-    } else {
-        spec.name.to_string()
-    };
-    let mut line = format!("\\run file={name}");
+    let mut line = format!("\\run file={}", rsql_file_name(&spec.name));
     for (key, value) in &spec.options {
         match value {
             Some(v) => line.push_str(&format!(" {}={v}", key.to_ascii_lowercase())),
@@ -168,5 +193,20 @@ mod tests {
             out.text
         );
         assert_eq!(out.diagnostics[0].code, "BQ063");
+        let out = convert_bteq(
+            "SELECT 1;\n.RUN FILE = E:\\etl\\step2.btq\n.EXPORT REPORT FILE = C:\\out\\r.txt\n",
+        );
+        assert_eq!(
+            out.text,
+            "SELECT 1;\n\\run file='E:\\\\etl\\\\step2.btq'\n\\export report file='C:\\\\out\\\\r.txt'\n"
+        );
+        assert_eq!(
+            super::rsql_file_name("${OUT}/z_$(date +'%Y %m').csv"),
+            "${OUT}/z_$(date +'%Y %m').csv"
+        );
+        assert_eq!(
+            super::rsql_file_name("/data/a b;c.btq"),
+            "'/data/a b;c.btq'"
+        );
     }
 }

@@ -63,9 +63,9 @@ pub const MINUS_EXCEPT: Rule = Rule {
     name: "minus-except",
     kind: RuleKind::Convert,
     severity: Severity::Info,
-    summary: "The set operator `MINUS` becomes `EXCEPT`; `MINUS ALL` / `EXCEPT ALL` are flagged (Redshift has no EXCEPT ALL)",
-    doc: "`EXCEPT` is the standard spelling. Redshift does not support `EXCEPT ALL`, which keeps \
-duplicates; such a query needs a rewrite (for example numbering duplicates with ROW_NUMBER()) \
+    summary: "The set operator `MINUS` becomes `EXCEPT`; `MINUS ALL`, `EXCEPT ALL` and `INTERSECT ALL` are flagged (Redshift has neither)",
+    doc: "`EXCEPT` is the standard spelling. Redshift supports neither `EXCEPT ALL` nor `INTERSECT ALL`, \
+which keep duplicates; such a query needs a rewrite (for example numbering duplicates with ROW_NUMBER()) \
 and is reported as an action item.\n\nBefore:\n```\nSELECT id FROM a MINUS SELECT id FROM b;\n```\n\
 After:\n```\nSELECT id FROM a EXCEPT SELECT id FROM b;\n```",
 };
@@ -292,8 +292,8 @@ fn power(s: &Statement, out: &mut Findings) {
 }
 
 fn minus(s: &Statement, out: &mut Findings) {
-    for i in s.each_of(&const { WordSet::of(&["MINUS", "EXCEPT"]) }) {
-        let set_op = s.is(i, "MINUS") || s.is(i, "EXCEPT");
+    for i in s.each_of(&const { WordSet::of(&["MINUS", "EXCEPT", "INTERSECT"]) }) {
+        let set_op = s.is_any(i, &["MINUS", "EXCEPT", "INTERSECT"]);
         if i == 0 || !set_op {
             continue;
         }
@@ -307,11 +307,16 @@ fn minus(s: &Statement, out: &mut Findings) {
             out.replace(s.span(i), "EXCEPT");
         }
         if s.is(i + 1, "ALL") {
+            let op = if s.is(i, "INTERSECT") {
+                "INTERSECT"
+            } else {
+                "EXCEPT"
+            };
             out.report(
                 &MINUS_EXCEPT,
                 Severity::Warning,
                 s.range(i, i + 1),
-                "EXCEPT ALL is not supported by Redshift: rewrite it (e.g. number duplicates with ROW_NUMBER())",
+                format!("{op} ALL is not supported by Redshift: rewrite it (e.g. number duplicates with ROW_NUMBER())"),
             );
         }
     }
@@ -466,6 +471,11 @@ mod tests {
             codes("SELECT id FROM a MINUS ALL SELECT id FROM b;"),
             vec!["TD006"]
         );
+        assert_eq!(
+            codes("SELECT id FROM a INTERSECT ALL SELECT id FROM b;"),
+            vec!["TD006"]
+        );
+        assert!(codes("SELECT id FROM a INTERSECT SELECT id FROM b;").is_empty());
     }
 
     #[test]

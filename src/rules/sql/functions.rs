@@ -144,7 +144,10 @@ timestamp (`TO_CHAR`, a VARCHAR). Format tokens map as follows: `YYYY`/`Y4` YYYY
 `B` a blank; `- / : . ,`, blanks and double-quoted text are kept; lower case works too. Names \
 keep Teradata's mixed case (`Jan`, `Mon`). A full month or day name in TO_CHAR is reported: \
 Redshift pads it to 9 characters. A format that cannot be mapped completely (numeric or \
-character masks such as `9(5)`, `Z`, `X(10)`, other letters) is kept verbatim and reported.\n\n\
+character masks such as `9(5)`, `Z`, `X(10)`, other letters) is kept verbatim and reported. \
+A DATE or TIMESTAMP format on a value that already is one (`DATE`, `CURRENT_TIMESTAMP`, a date \
+function or cast) only sets Teradata's display: it is removed with a warning, since `TO_DATE` \
+would read the date's text with the wrong format.\n\n\
 Before:\n```\nSELECT CAST('20240131' AS DATE FORMAT 'YYYYMMDD'),\n       post_dt (FORMAT \
 'DDBMMMBYYYY') (CHAR(11));\n```\nAfter:\n```\nSELECT TO_DATE('20240131', 'YYYYMMDD'),\n       \
 CAST(TO_CHAR(post_dt, 'DD Mon YYYY') AS CHAR(11));\n```",
@@ -184,12 +187,14 @@ pub const TERADATA_ONLY_FUNCTIONS: Rule = Rule {
     name: "teradata-only-functions",
     kind: RuleKind::Convert,
     severity: Severity::Error,
-    summary: "`HASHROW`, `HASHAMP`, `CSUM`, `MSUM`, `MAVG`, `MDIFF`, `QUANTILE`, `RANK(x DESC)`, `RESET WHEN`, `TD_UNPIVOT` … are action items",
+    summary: "`HASHROW`, `HASHAMP`, `CSUM`, `MSUM`, `MAVG`, `MDIFF`, `QUANTILE`, `RANK(x DESC)`, `RESET WHEN`, `TD_UNPIVOT`, `TD_MONTH_BEGIN`, `DAY_OF_WEEK`, `TRUNC(d, 'MM')` … are action items",
     doc: "These Teradata functions have no Redshift counterpart with the same meaning: the hash \
 and AMP functions expose Teradata's data distribution, the old cumulative and moving aggregates \
 (`CSUM`, `MSUM`, `MAVG`, `MDIFF`, `MLINREG`, `QUANTILE`, `RANK(x DESC)`) compute within GROUP BY \
 groups, `RESET WHEN` restarts window partitions on a condition, and `TD_NORMALIZE_OVERLAP` / \
-`TD_UNPIVOT` are table operators. The statement is kept verbatim with an action item that names \
+`TD_UNPIVOT` are table operators; the period and calendar functions (`TD_MONTH_BEGIN`, \
+`TD_YEAR_END`, `DAY_OF_WEEK`, …) and `TRUNC(d, 'MM')` count weeks and days differently from \
+`DATE_TRUNC` and `EXTRACT`. The statement is kept verbatim with an action item that names \
 the window-function rewrite.\n\nBefore:\n```\nSELECT acct_no, CSUM(amt, txn_dt) FROM t;\n```\n\
 After:\n```\n-- rsqlmig: TD062 CSUM is a Teradata cumulative sum: rewrite as SUM(x) OVER ...\n\
 SELECT acct_no, CSUM(amt, txn_dt) FROM t;\n```",
@@ -868,6 +873,44 @@ const UNMAPPED_FORMAT: &str = "FORMAT kept: it is not a date/time format with an
 counterpart (a numeric or character mask, or an unknown element); rewrite it with TO_CHAR and a \
 Redshift format";
 
+const DISPLAY_FORMAT: &str = "FORMAT on a value that already is a date or timestamp only sets \
+how Teradata displays it: removed; where the result becomes text (a CHAR cast, a concatenation, \
+a report column), write TO_CHAR(x, 'format') there";
+
+/// Whether tokens `first..=last` are a date or timestamp value: the current date or time, a
+/// date literal, a date function or a cast to a date or timestamp.
+fn is_datetime_value(s: &Statement, first: usize, last: usize) -> bool {
+    const DATETIME_STARTS: Keywords = Keywords::new(&[
+        "DATE",
+        "CURRENT_DATE",
+        "CURRENT_TIMESTAMP",
+        "GETDATE",
+        "SYSDATE",
+        "TO_DATE",
+        "TO_TIMESTAMP",
+        "ADD_MONTHS",
+        "LAST_DAY",
+        "DATE_TRUNC",
+        "DATEADD",
+        "TIMESTAMP",
+    ]);
+    if first > last {
+        return false;
+    }
+    if s.is_in(first, &DATETIME_STARTS) {
+        return true;
+    }
+    // `CAST(x AS DATE …)` nested.
+    s.is(first, "CAST")
+        && s.partner(first + 1).is_some_and(|close| {
+            last_in_call(s, first + 1, close, "AS").is_some_and(|a| {
+                parse_type(s, a + 1, close - 1).is_some_and(|(_, class)| {
+                    matches!(class, TypeClass::Date | TypeClass::Timestamp)
+                })
+            })
+        })
+}
+
 const PADDED_NAMES: &str = "full month or day names: Redshift pads Month and Day to 9 \
 characters in TO_CHAR where Teradata does not; trim them if the width matters";
 
@@ -988,6 +1031,16 @@ fn cast_format(s: &Statement, out: &mut Findings) {
             out.report(&CAST_FORMAT, Severity::Warning, span, UNMAPPED_FORMAT);
             continue;
         };
+        if function != "TO_CHAR" && is_datetime_value(s, open + 1, as_at - 1) {
+            // Reading a date as text with the format would misread it: FORMAT only says how
+            // Teradata shows the value.
+            out.report(&CAST_FORMAT, Severity::Warning, span, DISPLAY_FORMAT);
+            out.delete(Span::new(
+                s.span(format_at - 1).end as usize,
+                s.span(format_at + 1).end as usize,
+            ));
+            continue;
+        }
         if function == "TO_CHAR" && mapped.names {
             out.report(&CAST_FORMAT, Severity::Warning, span, PADDED_NAMES);
         }
@@ -1589,6 +1642,44 @@ and a running SUM() OVER (...)",
         "TD_UNPIVOT has no Redshift form: rewrite with UNPIVOT in the FROM clause or \
 UNION ALL",
     ),
+    (
+        &[
+            "TD_MONTH_BEGIN",
+            "TD_MONTH_END",
+            "TD_WEEK_BEGIN",
+            "TD_WEEK_END",
+            "TD_QUARTER_BEGIN",
+            "TD_QUARTER_END",
+            "TD_YEAR_BEGIN",
+            "TD_YEAR_END",
+        ],
+        "Teradata's period-boundary functions have no Redshift form: use \
+DATE_TRUNC('month', d)::DATE for a beginning and LAST_DAY(d) (or DATE_TRUNC of the next period \
+minus one day) for an end; Teradata's weeks start on Sunday, DATE_TRUNC's on Monday",
+    ),
+    (
+        &[
+            "DAY_OF_WEEK",
+            "TD_DAY_OF_WEEK",
+            "DAY_OF_MONTH",
+            "TD_DAY_OF_MONTH",
+            "DAY_OF_YEAR",
+            "TD_DAY_OF_YEAR",
+            "WEEK_OF_YEAR",
+            "TD_WEEK_OF_YEAR",
+            "MONTH_OF_YEAR",
+            "TD_MONTH_OF_YEAR",
+            "QUARTER_OF_YEAR",
+            "TD_QUARTER_OF_YEAR",
+        ],
+        "Teradata's calendar functions have no Redshift form: use EXTRACT (DOW counts \
+Sunday as 0 where DAY_OF_WEEK counts it as 1; DAY, DOY, WEEK, MONTH, QUARTER)",
+    ),
+    (
+        &["TRUNC"],
+        "TRUNC(d, 'format') is Teradata's date truncation: use DATE_TRUNC('month', d) (with \
+the part named: 'year', 'quarter', 'month', 'week', 'day'); Redshift's TRUNC takes no format",
+    ),
 ];
 
 /// `RESET` and every name of [`TERADATA_ONLY`].
@@ -1626,6 +1717,12 @@ SUM(CASE WHEN ... THEN 1 ELSE 0 END) OVER (...) and add it to PARTITION BY",
         let close = s.partner(i + 1).unwrap_or(i + 1);
         // `RANK()` is the window function; only `RANK(x DESC)` is Teradata's.
         if s.is(i, "RANK") && close <= i + 2 {
+            continue;
+        }
+        // `TRUNC(x)` and `TRUNC(x, 2)` are Redshift's too; only a format makes it Teradata's.
+        if s.is(i, "TRUNC")
+            && !matches!(s.args(i + 1).as_slice(), [_, (f, l)] if f == l && s.kind_of(*f) == Some(TokenKind::String))
+        {
             continue;
         }
         out.report(
@@ -1915,6 +2012,27 @@ AND CURRENT_DATE"
             "SELECT TO_CHAR(CURRENT_DATE, 'YYYYMMDD') FROM t"
         );
         assert!(codes("SELECT CAST(x AS DATE FORMAT 'YYYYMMDD')").is_empty());
+    }
+
+    #[test]
+    fn a_format_on_a_date_value_is_only_its_display() {
+        for (sql, want) in [
+            (
+                "SELECT CAST(DATE AS DATE FORMAT 'YYYYMMDD') FROM t",
+                "SELECT CAST(CURRENT_DATE AS DATE) FROM t",
+            ),
+            (
+                "SELECT CAST(CURRENT_TIMESTAMP(0) AS TIMESTAMP(0) FORMAT 'YYYYMMDDHHMISS') FROM t",
+                "SELECT CAST(GETDATE() AS TIMESTAMP) FROM t",
+            ),
+            (
+                "SELECT CAST(CAST(s AS DATE FORMAT 'YYYYMMDD') AS DATE FORMAT 'DD/MM/YYYY') FROM t",
+                "SELECT CAST(TO_DATE(s, 'YYYYMMDD') AS DATE) FROM t",
+            ),
+        ] {
+            assert_eq!(conv(sql), want, "{sql}");
+            assert!(codes(sql).contains(&"TD059"), "{sql}");
+        }
     }
 
     #[test]
@@ -2229,11 +2347,16 @@ CAST(d AS DOUBLE PRECISION) FROM x"
                 "SELECT * FROM TABLE (TD_UNPIVOT(ON t USING VALUE_COLUMNS('v'))) x",
                 1,
             ),
+            (
+                "SELECT TD_MONTH_BEGIN(d), DAY_OF_WEEK(d), TRUNC(d, 'MM') FROM t",
+                3,
+            ),
         ] {
             assert_eq!(conv(sql), sql, "kept verbatim");
             assert_eq!(codes(sql), vec!["TD062"; n], "{sql}");
         }
         assert!(codes("SELECT RANK() OVER (ORDER BY a DESC) FROM t").is_empty());
+        assert!(codes("SELECT TRUNC(amt), TRUNC(amt, 2), TRUNC(ts) FROM t").is_empty());
     }
 
     #[test]
