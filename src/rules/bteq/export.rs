@@ -77,7 +77,7 @@ fn report(cx: &mut ConvertContext, cmd: &Command, has_mode: bool) -> Output {
     cx.export_active = Some(ExportKind::Report);
     let converted = format!(
         "\\export report file={}",
-        super::passthrough::rsql_file_name(&spec.name)
+        super::passthrough::rsql_file_name(spec.name)
     );
     if spec.options.is_empty() {
         return Output::Lines(vec![converted]);

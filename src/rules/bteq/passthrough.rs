@@ -93,7 +93,7 @@ pub fn rsql_file_name(name: &str) -> String {
     let mut rest = name;
     while let Some(at) = rest.find(['$', '`']) {
         outside.push_str(&rest[..at]);
-        let close = match rest[at..].as_bytes() {
+        let close = match &rest.as_bytes()[at..] {
             [b'$', b'(', ..] => ')',
             [b'$', b'{', ..] => '}',
             [b'`', ..] => '`',
@@ -122,7 +122,7 @@ pub fn run_file(cx: &mut ConvertContext, cmd: &Command) -> Output {
             ".RUN not understood: convert it by hand",
         ));
     };
-    let mut line = format!("\\run file={}", rsql_file_name(&spec.name));
+    let mut line = format!("\\run file={}", rsql_file_name(spec.name));
     for (key, value) in &spec.options {
         match value {
             Some(v) => line.push_str(&format!(" {}={v}", key.to_ascii_lowercase())),
