@@ -8,7 +8,7 @@ pub mod sql;
 use std::path::{Path, PathBuf};
 
 use crate::convert::context::ParsedScript;
-use crate::diagnostic::{Diagnostic, Edit, Severity, apply_edits};
+use crate::diagnostic::{Diagnostic, Edit, Severity, apply_edits, span_before_edits};
 use crate::rules::bteq::unsupported::{UTILITY_SCRIPT, utility_marker};
 use crate::rules::bteq::{logon, requests};
 use crate::syntax::shell::{self, ShellError};
@@ -231,24 +231,35 @@ fn convert_shell(src: &str, line_ending: LineEnding, target: Target) -> Result<C
         .iter()
         .filter(|h| shell::is_bteq_command(&h.command))
     {
+        let base = heredoc.body.start as usize;
+        // BTEQ reads the body after the shell has joined continued lines.
+        let joins = if heredoc.quoted {
+            Vec::new()
+        } else {
+            requests::join_continued_lines(src, heredoc, &mut diagnostics)
+        };
         let body_text = heredoc.body.text(src);
+        let joined;
+        let body_text = if joins.is_empty() {
+            body_text
+        } else {
+            joined = apply_edits(body_text, &mut joins.clone()).0;
+            joined.as_str()
+        };
+        let to_file = |span: Span| span_before_edits(span, &joins).offset(base);
         let parsed = ParsedScript::new(body_text);
         if let Some((span, what)) = utility_marker(body_text, &parsed) {
-            return Err(refuse_utility(
-                span.offset(heredoc.body.start as usize),
-                &what,
-            ));
+            return Err(refuse_utility(to_file(span), &what));
         }
         let out = script::convert_parsed(body_text, &parsed, line_ending);
-        let base = heredoc.body.start as usize;
         diagnostics.extend(out.diagnostics.into_iter().map(|mut d| {
-            d.span = d.span.offset(base);
+            d.span = to_file(d.span);
             d
         }));
         if out.fatal {
             return Err((Status::Failed, diagnostics));
         }
-        secrets.extend(out.secrets.iter().map(|s| s.offset(base)));
+        secrets.extend(out.secrets.iter().map(|&s| to_file(s)));
         let (command_edits, command_reports) = requests::rsql_command(src, heredoc);
         edits.extend(command_edits);
         diagnostics.extend(command_reports);
@@ -471,6 +482,30 @@ mod tests {
             ),
             "{out}"
         );
+    }
+
+    #[test]
+    fn continued_lines_of_an_unquoted_heredoc_are_converted_joined() {
+        let src = "bteq <<EOF\nSELECT 1;\n.IF ERRORCODE <> 0 \\\nTHEN .QUIT 8\nSEL ADD_MONTHS(d, 1), 'a\\\\'\n;\nEOF\n";
+        let conv = convert_file(Path::new("j.sh"), src.as_bytes(), Target::Rsql);
+        let out = conv.output.unwrap();
+        assert!(
+            out.starts_with("rsql -h $HOST -U $USER -d $DB <<EOF\nSELECT 1;\n\\if :ERROR <> 0\n  \\exit 8\n\\endif\n-- rsqlmig: TD058"),
+            "{out}"
+        );
+        assert!(
+            out.ends_with("\nSELECT ADD_MONTHS(d, 1), 'a\\\\'\n;\nEOF\n"),
+            "{out}"
+        );
+        let join = conv.diagnostics.iter().find(|d| d.code == "BQ088").unwrap();
+        assert_eq!(join.span.text(src), "\\\n");
+        // Positions after a join are the file's.
+        let later = conv.diagnostics.iter().find(|d| d.code == "TD058").unwrap();
+        assert!(later.span.text(src).starts_with("ADD_MONTHS"));
+        // Quoted, the body is BTEQ's as written.
+        let quoted = src.replace("<<EOF", "<<'EOF'");
+        let conv = convert_file(Path::new("j.sh"), quoted.as_bytes(), Target::Rsql);
+        assert!(conv.diagnostics.iter().all(|d| d.code != "BQ088"));
     }
 
     #[test]

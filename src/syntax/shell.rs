@@ -72,6 +72,23 @@ pub fn scan(src: &[u8]) -> Result<ShellScan, ShellError> {
     })
 }
 
+/// The line continuations of an unquoted heredoc's body: each backslash-newline the shell removes
+/// before the command reads the body (a backslash that is itself escaped, `\\`, ends no line).
+pub fn line_continuations(body: &str) -> Vec<Span> {
+    let bytes = body.as_bytes();
+    memchr::memchr_iter(b'\n', bytes)
+        .filter(|&nl| {
+            let backslashes = bytes[..nl]
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b'\\')
+                .count();
+            backslashes % 2 == 1
+        })
+        .map(|nl| Span::new(nl - 1, nl + 1))
+        .collect()
+}
+
 /// Whether a heredoc's command runs BTEQ: the command's base name (after the last `/`, with `$`, `{`, `}` stripped)
 /// is `bteq` case-insensitively, or a variable whose name contains `BTEQ` (`$BTEQ`, `${BTEQ_BIN}`).
 pub fn is_bteq_command(command: &str) -> bool {
@@ -899,6 +916,17 @@ fn skip_blanks(src: &[u8], pos: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_continuations_are_odd_backslashes_before_a_newline() {
+        let body = ".IF ERRORCODE <> 0 \\\nTHEN .QUIT 8\nSELECT 'a\\\\'\nx \\\\\\\n";
+        let spans: Vec<&str> = line_continuations(body)
+            .iter()
+            .map(|s| s.text(body))
+            .collect();
+        assert_eq!(spans, vec!["\\\n", "\\\n"]);
+        assert_eq!(line_continuations(body)[1].start as usize, body.len() - 2);
+    }
 
     const BODY: &str = ".logon $H/$U,$P;\nSELECT 'it''s' FROM t;\n.QUIT 0\n";
 

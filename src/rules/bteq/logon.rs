@@ -10,6 +10,7 @@ use crate::rules::lint::security::is_literal;
 use crate::rules::{Rule, RuleKind};
 use crate::syntax::command::parse_file_spec;
 use crate::syntax::lexer::{Mode, tokenize};
+use crate::syntax::script::InstructionKind;
 use crate::syntax::span::Span;
 
 pub const LOGON_REMOVED: Rule = Rule {
@@ -49,7 +50,9 @@ pub const LOGOFF_DROPPED: Rule = Rule {
     summary: "`.LOGOFF` is dropped: RSQL closes the session when the script ends",
     doc: "`.LOGOFF` ends the session but not BTEQ. RSQL keeps one session for the whole script \
 and closes it at `\\exit` or end of input, so the command has no counterpart. It is kept as a \
-comment.\n\nBefore:\n```\n.LOGOFF\n```\nAfter:\n```\n-- rsqlmig: BQ003 .LOGOFF dropped: RSQL \
+comment. An `.IF ERRORCODE …` (or `ERRORLEVEL`, `ACTIVITYCOUNT`) test right after it read the \
+logoff's outcome, always a success; it now reads the request before, which may fail the job \
+where BTEQ went on: that test gets a warning.\n\nBefore:\n```\n.LOGOFF\n```\nAfter:\n```\n-- rsqlmig: BQ003 .LOGOFF dropped: RSQL \
 closes the session when the script ends\n-- .LOGOFF\n```",
 };
 
@@ -115,7 +118,39 @@ pub fn logoff(cx: &mut ConvertContext, cmd: &Command) -> Output {
         "{} dropped: RSQL closes the session when the script ends",
         display_name(cmd)
     );
+    if let Some(test) = outcome_test_after(cx, cmd.span) {
+        cx.report(
+            LOGOFF_DROPPED.code,
+            Severity::Warning,
+            test,
+            "this test read the outcome of .LOGOFF (always success in BTEQ); with .LOGOFF dropped it reads the request before it: check that failing there is meant",
+        );
+    }
     Output::Lines(cx.action_item(LOGOFF_DROPPED.code, Severity::Info, cmd.span, message))
+}
+
+/// The `.IF` right after the command at `span` when it tests `ERRORCODE`, `ERRORLEVEL` or
+/// `ACTIVITYCOUNT`: its first line.
+fn outcome_test_after(cx: &ConvertContext, span: Span) -> Option<Span> {
+    let instrs = &cx.script.instructions;
+    let at = instrs.partition_point(|i| i.span.start <= span.start);
+    let next = instrs[at..]
+        .iter()
+        .find(|i| !matches!(i.kind, InstructionKind::Trivia | InstructionKind::Comment))?;
+    let text = next.span.text(cx.src);
+    let line = text.lines().next().unwrap_or("").trim_end();
+    let upper = line.to_ascii_uppercase();
+    let is_test = next.kind == InstructionKind::DotCommand
+        && upper.starts_with(".IF")
+        && ["ERRORCODE", "ERRORLEVEL", "ACTIVITYCOUNT"]
+            .iter()
+            .any(|w| upper.contains(w));
+    is_test.then(|| {
+        Span::new(
+            next.span.start as usize,
+            next.span.start as usize + line.len(),
+        )
+    })
 }
 
 /// Converts a `.RUN FILE` that includes a logon file; `None` when it is an ordinary include.
@@ -219,7 +254,15 @@ mod tests {
 
     #[test]
     fn logoff_is_dropped_with_a_comment() {
+        let out = convert_bteq("UPDATE t SET a = 1;\n.LOGOFF\n.IF ERRORCODE <> 0 THEN .QUIT 8\n");
+        let test = out
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "BQ003" && d.severity == Severity::Warning)
+            .expect("the test after .LOGOFF is reported");
+        assert_eq!(test.span.start, 28);
         let out = convert_bteq("SELECT 1;\n.LOGOFF\n.QUIT 0\n");
+        assert!(out.diagnostics.iter().all(|d| d.severity == Severity::Info));
         assert!(out.text.contains("-- rsqlmig: BQ003 .LOGOFF dropped"));
         assert!(out.text.contains("-- .LOGOFF\n\\exit 0"));
     }

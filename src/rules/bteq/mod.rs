@@ -17,7 +17,7 @@ use crate::convert::context::{Command, ConvertContext, Output};
 use crate::diagnostic::Severity;
 use crate::rules::Rule;
 
-pub const RULES: [&Rule; 39] = [
+pub const RULES: [&Rule; 40] = [
     &logon::LOGON_REMOVED,
     &logon::LOGON_FILE_REMOVED,
     &logon::LOGOFF_DROPPED,
@@ -56,6 +56,7 @@ pub const RULES: [&Rule; 39] = [
     &requests::SHELL_WITHOUT_BTEQ,
     &requests::BTEQ_WITHOUT_HEREDOC,
     &requests::BTEQ_OPTION,
+    &requests::LINE_CONTINUATION,
     &unsupported::UTILITY_SCRIPT,
 ];
 

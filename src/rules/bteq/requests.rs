@@ -110,6 +110,42 @@ the same by it.\n\nBefore:\n```\nbteq -c UTF8 <<EOF > $LOG 2>&1\n```\nAfter:\n``
 $HOST -U $USER -d $DB <<EOF > $LOG 2>&1\n```",
 };
 
+pub const LINE_CONTINUATION: Rule = Rule {
+    code: "BQ088",
+    name: "shell-line-continuation",
+    kind: RuleKind::Convert,
+    severity: Severity::Info,
+    summary: "A backslash at the end of a line in an unquoted heredoc joins it with the next (the shell does so before BTEQ reads it): converted joined",
+    doc: "In a heredoc whose delimiter is not quoted (`bteq <<EOF`), the shell removes every \
+backslash-newline before the command reads the text, so BTEQ sees one line. The body is \
+converted as BTEQ read it, with the lines joined, and each join is reported; a `\\\\` at the end \
+of a line is an escaped backslash and joins nothing.\n\nBefore:\n```\nbteq <<EOF\n.IF ERRORCODE \
+<> 0 \\\nTHEN .QUIT 8\nEOF\n```\nAfter:\n```\nrsql -h $HOST -U $USER -d $DB <<EOF\n\\if :ERROR \
+<> 0\n  \\exit 8\n\\endif\nEOF\n```",
+};
+
+/// The edits that join the continued lines of an unquoted heredoc's body (relative to the body),
+/// each reported.
+pub fn join_continued_lines(
+    src: &str,
+    heredoc: &Heredoc,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Edit> {
+    let base = heredoc.body.start as usize;
+    crate::syntax::shell::line_continuations(heredoc.body.text(src))
+        .into_iter()
+        .map(|join| {
+            diagnostics.push(Diagnostic::new(
+                LINE_CONTINUATION.code,
+                Severity::Info,
+                join.offset(base),
+                "line continuation: the shell joins this line with the next before BTEQ reads it; converted joined",
+            ));
+            Edit::delete(join)
+        })
+        .collect()
+}
+
 /// BTEQ options that take the next word as their value and have no rsql counterpart.
 const CHARSET_OPTIONS: [&str; 2] = ["-c", "-e"];
 

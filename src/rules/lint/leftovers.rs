@@ -78,7 +78,9 @@ pub fn check_file(unit: &FileUnit, out: &mut Sink) {
         // they were.
         let body = h.body.text(unit.src);
         let parsed = ParsedScript::new(body);
-        let fix = (utility_marker(body, &parsed).is_none())
+        // Continued lines are joined first by `convert`, which reports each join: left to it.
+        let continued = !h.quoted && !crate::syntax::shell::line_continuations(body).is_empty();
+        let fix = (utility_marker(body, &parsed).is_none() && !continued)
             .then(|| convert_parsed(body, &parsed, unit.file.line_ending))
             .filter(|c| !c.fatal)
             .map(|c| {
