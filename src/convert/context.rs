@@ -280,17 +280,29 @@ pub fn logon_line_secrets(text: &str) -> Vec<Span> {
         let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |n| n + 1);
         let line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |n| at + n + 1);
         next_line = line_end;
-        let line = &text[line_start..line_end];
-        let body = line
-            .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '/' | '*' | '.'));
-        let lead = line.len() - body.len();
-        if body.len() > 6 && body.as_bytes()[..6].eq_ignore_ascii_case(b"logon ") {
-            let args_start = line_start + lead + 6;
-            // `logon ` then only blanks: no arguments (the blank after `logon` may end the line).
-            let args_end = (line_start + line.trim_end().len()).max(args_start);
-            let args = &text[args_start..args_end];
-            if let Some(r) = logon_password(args) {
-                secrets.push(Span::new(args_start + r.start, args_start + r.end));
+        // The line, or the comment it ends with (`.QUIT 0 -- .LOGON h/u,pw;`, which a
+        // conversion may put on a line of its own; found by fuzzing).
+        let before = &text[line_start..at];
+        let comment = [before.rfind("--"), before.rfind("/*")]
+            .into_iter()
+            .flatten()
+            .max()
+            .map(|c| line_start + c);
+        for start in std::iter::once(line_start).chain(comment) {
+            let line = &text[start..line_end];
+            let body = line.trim_start_matches(|c: char| {
+                c.is_whitespace() || matches!(c, '-' | '/' | '*' | '.')
+            });
+            let lead = line.len() - body.len();
+            if body.len() > 6 && body.as_bytes()[..6].eq_ignore_ascii_case(b"logon ") {
+                let args_start = start + lead + 6;
+                // `logon ` then only blanks: no arguments (the blank after `logon` may end the line).
+                let args_end = (start + line.trim_end().len()).max(args_start);
+                let args = &text[args_start..args_end];
+                if let Some(r) = logon_password(args) {
+                    secrets.push(Span::new(args_start + r.start, args_start + r.end));
+                }
+                break;
             }
         }
     }
@@ -319,6 +331,18 @@ fn find_secrets(commands: &[Option<Command>]) -> Vec<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_logon_in_the_comment_that_ends_a_line_is_a_secret() {
+        // Found by fuzzing: the conversion put the comment on a line of its own, unmasked.
+        let text =
+            ".QUIT 0 -- .LOGON h/u,pw1;\nSELECT 1; /* logon h/u,pw2 */\n-- .logon h/u,pw3;\n";
+        let found: Vec<&str> = logon_line_secrets(text)
+            .iter()
+            .map(|s| s.text(text))
+            .collect();
+        assert_eq!(found, vec!["pw1", "pw2", "pw3"]);
+    }
 
     #[test]
     fn a_command_name_ending_in_a_unicode_blank_keeps_its_span() {

@@ -46,13 +46,15 @@ pub const COLUMN_ATTRIBUTES: Rule = Rule {
     name: "column-attributes",
     kind: RuleKind::Convert,
     severity: Severity::Info,
-    summary: "Column attributes `FORMAT`, `TITLE`, `CHARACTER SET`, `[NOT] CASESPECIFIC`, `UPPERCASE` and `COMPRESS` are removed",
+    summary: "Column attributes `FORMAT`, `TITLE`, `CHARACTER SET`, `[NOT] CASESPECIFIC`, `UPPERCASE` and `COMPRESS` are removed; `WITH DEFAULT` is flagged",
     doc: "These attributes of a column definition (in `CREATE TABLE` and `ALTER TABLE … ADD`) \
 describe Teradata display formats, titles, server character sets, comparison rules and \
 multi-value compression; Redshift has none of them and picks column encodings itself. `DATE \
 FORMAT 'YYYY-MM-DD'` keeps `DATE`. Removing `NOT CASESPECIFIC` makes the column compare \
 case-sensitively, and Redshift counts `VARCHAR` lengths in bytes, not `UNICODE` characters: \
-both are reported as notes.\n\nBefore:\n```\nCREATE TABLE t\n( cust_nm VARCHAR(100) CHARACTER SET \
+both are reported as notes. Removing `UPPERCASE` stops values being stored upper-cased: a \
+warning. `WITH DEFAULT` (the type's own default) is kept and flagged: write `DEFAULT value`.\n\n\
+Before:\n```\nCREATE TABLE t\n( cust_nm VARCHAR(100) CHARACTER SET \
 LATIN NOT CASESPECIFIC\n, open_dt DATE FORMAT 'YYYY-MM-DD' COMPRESS (DATE '9999-12-31')\n);\n```\n\
 After:\n```\nCREATE TABLE t\n( cust_nm VARCHAR(100)\n, open_dt DATE\n);\n```",
 };
@@ -893,11 +895,26 @@ fn column_attributes(s: &Statement, out: &mut Findings) {
                 k += 1;
                 continue;
             }
+            if s.is_seq(k, &["WITH", "DEFAULT"]) {
+                out.report(
+                    &COLUMN_ATTRIBUTES,
+                    Severity::Warning,
+                    s.range(k, k + 1),
+                    "WITH DEFAULT (the type's own default: 0, blanks, the current date) has no Redshift form: write DEFAULT and the value",
+                );
+            }
             let Some(end) = column_attribute(s, k, last) else {
                 k += 1;
                 continue;
             };
-            if s.is(k, "NOT") && !case_noted {
+            if s.is_any(k, &["UPPERCASE", "UC"]) {
+                out.report(
+                    &COLUMN_ATTRIBUTES,
+                    Severity::Warning,
+                    s.range(k, end),
+                    "UPPERCASE removed: Teradata stored this column's values upper-cased, Redshift stores them as written: apply UPPER() where rows are written",
+                );
+            } else if s.is(k, "NOT") && !case_noted {
                 case_noted = true;
                 out.report(
                     &COLUMN_ATTRIBUTES,
@@ -1668,8 +1685,17 @@ upd_dt DATE FORMAT 'YY/MM/DD'\n     COMPRESS,\n  \"Cust Nm\" VARCHAR(10) UC,\n  
 st CHAR(1),\n  amt DECIMAL(18,2) ,\n  neg INTEGER,\n  flg CHAR(1),\n  cd CHAR(2),\n  nt VARCHAR(10) NOT NULL DEFAULT 'x',\n  \
 upd_dt DATE,\n  \"Cust Nm\" VARCHAR(10),\n  PRIMARY KEY (id)\n);"
         );
-        // One note each for NOT CASESPECIFIC and UNICODE, however many columns have them.
-        assert_eq!(ddl_codes(ddl), vec!["TD032", "TD032"]);
+        // One note each for NOT CASESPECIFIC and UNICODE, however many columns have them; a
+        // warning for each UPPERCASE, whose values Redshift no longer upper-cases.
+        assert_eq!(ddl_codes(ddl), vec!["TD032"; 4]);
+        let sql = "CREATE TABLE t (b CHAR(2) NOT NULL WITH DEFAULT, c CHAR(1) UC);";
+        let found: Vec<String> = crate::convert::sql::convert_request(sql, None, &mut false)
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::diagnostic::Severity::Warning)
+            .map(|d| d.span.text(sql).to_string())
+            .collect();
+        assert_eq!(found, vec!["WITH DEFAULT", "UC"]);
         assert_eq!(
             conv(
                 "ALTER TABLE t ADD c CHAR(2) CHARACTER SET LATIN NOT CASESPECIFIC COMPRESS 'NA', ADD d DATE FORMAT 'YYYYMMDD';"

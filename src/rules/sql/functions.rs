@@ -300,6 +300,11 @@ pub const CHECKS: &[SqlCheck] = &[
         redshift_valid: false,
     },
     SqlCheck {
+        rule: &CASESPECIFIC_PREDICATE,
+        check: cast_attributes,
+        redshift_valid: false,
+    },
+    SqlCheck {
         rule: &CONVERSION_SYNTAX,
         check: phrases,
         redshift_valid: false,
@@ -1054,6 +1059,59 @@ fn cast_format(s: &Statement, out: &mut Findings) {
                 format!(", {}", quote_string(&mapped.text)),
             );
         });
+    }
+}
+
+/// Where a deletion of token `k` starts: with the blanks before it, but no comment.
+fn gap_start(s: &Statement, k: usize) -> usize {
+    if s.gap(k - 1, k).trim().is_empty() {
+        s.span(k - 1).end as usize
+    } else {
+        s.span(k).start as usize
+    }
+}
+
+/// `CAST(x AS VARCHAR(n) CHARACTER SET UNICODE NOT CASESPECIFIC)`: the type's Teradata
+/// attributes go, as in a column definition (TD032's note) and as a postfix phrase (TD064's).
+fn cast_attributes(s: &Statement, out: &mut Findings) {
+    for i in s.each("CAST") {
+        let open = i + 1;
+        let Some(close) = s.partner(open).filter(|_| call_start(s, i) == Some(i)) else {
+            continue;
+        };
+        let Some(as_at) = last_in_call(s, open, close, "AS") else {
+            continue;
+        };
+        let depth = s.depth[as_at];
+        let mut k = as_at + 2;
+        while k < close {
+            if s.depth[k] != depth {
+                k += 1;
+                continue;
+            }
+            let not = usize::from(s.is(k, "NOT"));
+            if s.is_seq(k, &["CHARACTER", "SET"]) && k + 2 < close {
+                out.delete(Span::new(gap_start(s, k), s.span(k + 2).end as usize));
+                out.report(
+                    &crate::rules::sql::ddl::COLUMN_ATTRIBUTES,
+                    Severity::Info,
+                    s.range(k, k + 2),
+                    "CHARACTER SET removed from the cast: Redshift VARCHAR lengths count bytes, so non-ASCII text may need a longer type",
+                );
+                k += 3;
+            } else if s.is_any(k + not, &["CASESPECIFIC", "CS"]) && k + not < close {
+                out.delete(Span::new(gap_start(s, k), s.span(k + not).end as usize));
+                out.report(
+                    &CASESPECIFIC_PREDICATE,
+                    Severity::Warning,
+                    s.range(k, k + not),
+                    "CASESPECIFIC removed from the cast: Redshift compares strings case-sensitively; use UPPER() or ILIKE where the comparison must ignore case",
+                );
+                k += 1 + not;
+            } else {
+                k += 1;
+            }
+        }
     }
 }
 
@@ -2012,6 +2070,20 @@ AND CURRENT_DATE"
             "SELECT TO_CHAR(CURRENT_DATE, 'YYYYMMDD') FROM t"
         );
         assert!(codes("SELECT CAST(x AS DATE FORMAT 'YYYYMMDD')").is_empty());
+    }
+
+    #[test]
+    fn teradata_type_attributes_leave_a_cast() {
+        let sql = "SELECT CAST(y AS VARCHAR(20) CHARACTER SET UNICODE NOT CASESPECIFIC) FROM t";
+        assert_eq!(conv(sql), "SELECT CAST(y AS VARCHAR(20)) FROM t");
+        assert_eq!(codes(sql), vec!["TD032", "TD064"]);
+        let sql = "SELECT CAST(y AS CHAR(2) CS), CAST(z AS INTEGER) FROM t";
+        assert_eq!(
+            conv(sql),
+            "SELECT CAST(y AS CHAR(2)), CAST(z AS INTEGER) FROM t"
+        );
+        let sql = "SELECT CAST(y AS CHAR(2) /* keep */ CS) FROM t";
+        assert_eq!(conv(sql), "SELECT CAST(y AS CHAR(2) /* keep */ ) FROM t");
     }
 
     #[test]
