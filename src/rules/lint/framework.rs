@@ -1,6 +1,6 @@
-//! RS050–RS052: the orchestration framework's job-script contract (reference `framework.md`
+//! RS050–RS053: the orchestration framework's job-script contract (reference `framework.md`
 //! §1.7): credentials sourced before rsql runs, rsql's exit code passed to the script's exit, a
-//! script name the framework can put into a shell command.
+//! script name the framework can put into a shell command, `$1`/`$2` left to the contract.
 //!
 //! These rules run on framework jobs only: shell scripts that reference `get_redshift_creds.sh`,
 //! scripts in a catalog's `jobs/` directory, or every script with `lint.framework: always`.
@@ -57,6 +57,22 @@ runs something else. Rename the file (and its entry in the workflow).\n\nBefore:
 (v2).sh`\n\nAfter: `daily_load_v2.sh`",
 };
 
+pub const POSITIONAL_ARGUMENTS: Rule = Rule {
+    code: "RS053",
+    name: "framework-positional-arguments",
+    kind: RuleKind::Lint,
+    severity: Severity::Warning,
+    summary: "A framework job that reads `$1`, `$2`, `$@` … for anything but sourcing `get_redshift_creds.sh`",
+    doc: "The framework always runs a job as `sh <script> <instance_code_dir> <secret_id>`, so \
+`$1` is the code directory and `$2` the secret id, whatever the script was written for: an old \
+wrapper's `bteq <<EOF > $1` (a log file passed by the scheduler) now redirects into a directory \
+and the job fails, a `DT=${1:-$(date +%F)}` takes the directory as a date. Pass such values \
+another way (a variable set in the script, a file in the code directory). The credentials line \
+itself is the contract and passes.\n\nBefore:\n```\nsource $1/get_redshift_creds.sh $2\nrsql -h \
+$HOST -U $USER -d $DB <<EOF > $1\n```\nAfter:\n```\nsource $1/get_redshift_creds.sh $2\nrsql -h \
+$HOST -U $USER -d $DB <<EOF > /tmp/load_cust.log\n```",
+};
+
 pub fn check(unit: &FileUnit, out: &mut Sink) {
     if !unit.file.framework {
         return;
@@ -65,6 +81,7 @@ pub fn check(unit: &FileUnit, out: &mut Sink) {
     if unit.file.kind != FileKind::Shell {
         return;
     }
+    positional_arguments(unit, out);
     let invocations = invocations(unit);
     if invocations.is_empty() {
         return;
@@ -72,6 +89,47 @@ pub fn check(unit: &FileUnit, out: &mut Sink) {
     credentials(unit, &invocations, out);
     for inv in &invocations {
         exit_code(unit, inv, out);
+    }
+}
+
+/// `$1`…`$9`, `${1}`, `${1:-x}`, `$@`, `$*`, `$#` in the script's own lines (redirection
+/// targets included), up to a comment.
+fn positional_arguments(unit: &FileUnit, out: &mut Sink) {
+    let src = unit.src;
+    for line in unit
+        .lines
+        .iter()
+        .filter(|l| !l.blank && !sources_credentials(src, l))
+    {
+        let full = line.span.text(src);
+        let code_len = full
+            .char_indices()
+            .find(|&(i, c)| c == '#' && (i == 0 || full.as_bytes()[i - 1].is_ascii_whitespace()))
+            .map_or(full.len(), |(i, _)| i);
+        let bytes = &full.as_bytes()[..code_len];
+        for at in memchr::memchr_iter(b'$', bytes) {
+            let len = match &bytes[at + 1..] {
+                [b'1'..=b'9' | b'@' | b'*' | b'#', ..] => 2,
+                [b'{', b'1'..=b'9' | b'@' | b'*' | b'#', ..] => {
+                    full[at..code_len].find('}').map_or(2, |end| end + 1)
+                }
+                _ => continue,
+            };
+            if at > 0 && bytes[at - 1] == b'\\' {
+                continue;
+            }
+            let start = line.span.start as usize + at;
+            let span = Span::new(start, start + len);
+            out.report(
+                &POSITIONAL_ARGUMENTS,
+                Severity::Warning,
+                span,
+                format!(
+                    "`{}`: the framework runs the job as `sh <script> <instance_code_dir> <secret_id>`, so $1 is the code directory and $2 the secret id here",
+                    span.text(src)
+                ),
+            );
+        }
     }
 }
 
@@ -573,6 +631,17 @@ mod tests {
         // Without `set -e` a later `set -e` does not cover rsql.
         let src = "#!/bin/bash\nsource $1/get_redshift_creds.sh $2\nrsql <<EOF\nSELECT 1;\nEOF\nset -e\necho done\n";
         assert_eq!(only("job.sh", src, "RS051").len(), 1);
+    }
+
+    #[test]
+    fn positional_arguments_are_the_framework_s() {
+        let src = "#!/bin/bash\nsource $1/get_redshift_creds.sh $2\nDT=${1:-$(date +%F)}\nrsql -h $HOST <<EOF > $1\nSELECT '$2';\nEOF\necho \"$@ \\$1\"\nexit $?\n";
+        let found: Vec<&str> = only("job.sh", src, "RS053")
+            .iter()
+            .map(|d| d.span.text(src))
+            .collect();
+        assert_eq!(found, vec!["${1:-$(date +%F)}", "$1", "$@"]);
+        assert!(only("job.sh", SAMPLE, "RS053").is_empty());
     }
 
     #[test]

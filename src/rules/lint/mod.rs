@@ -45,6 +45,7 @@ pub const RULES: &[&Rule] = &[
     &framework::CREDENTIALS,
     &framework::EXIT_CODE,
     &framework::SCRIPT_NAME,
+    &framework::POSITIONAL_ARGUMENTS,
 ];
 
 /// Runs every script rule on one RSQL text.
