@@ -428,6 +428,16 @@ mod tests {
              \\exit 0\n\\label FAIL\n\\exit 8\n"
         );
         assert_eq!(convert_bteq(&out.text).text, out.text);
+        // `.QUIT ERRORCODE` under an error test exits with a fixed code: COMMIT may precede it.
+        let out = convert_bteq(
+            "DELETE FROM t\n;INSERT INTO t SELECT * FROM s;\n.IF ERRORCODE <> 0 THEN .QUIT ERRORCODE\n",
+        );
+        assert!(
+            out.text
+                .ends_with("\\if :ERROR <> 0\n  COMMIT;\n  \\exit 8\n\\endif\nCOMMIT;\n"),
+            "{}",
+            out.text
+        );
         // A test that does not leave: COMMIT stays, and the test is reported.
         let src = "DELETE FROM t\n;INSERT INTO t SELECT * FROM s;\n\
                    .IF ERRORCODE <> 0 THEN .REMARK 'failed'\n";

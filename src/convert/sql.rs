@@ -4,6 +4,8 @@
 use crate::convert::context::ParsedScript;
 use crate::diagnostic::Severity;
 use crate::diagnostic::{Diagnostic, apply_edits};
+use crate::rules::bteq::if_block::condition_of;
+use crate::rules::bteq::quit::is_fixed_exit;
 use crate::rules::sql::{self as sql_rules, Findings};
 use crate::rules::{Rule, RuleKind};
 use crate::sql::statement::{Kind, Statement, split_statements};
@@ -22,7 +24,8 @@ line starting with `;`) as one request, which Teradata runs as one transaction. 
 statement on its own, so the request is wrapped in an explicit transaction, unless it already \
 runs inside `BT; … ET;`. The `.IF` tests of `ERRORCODE`, `ERRORLEVEL` or `ACTIVITYCOUNT` right \
 after the request must still read the request's outcome, not COMMIT's: when they leave with \
-`.QUIT`, `.EXIT` or `.GOTO`, `COMMIT;` moves after them and also runs before each of their \
+`.GOTO`, or `.QUIT`/`.EXIT` with a code fixed by then (`.QUIT 8`, `.QUIT ERRORCODE` under \
+`ERRORCODE <> 0`), `COMMIT;` moves after them and also runs before each of their \
 actions (after a failed statement the transaction is aborted and COMMIT rolls it back, as \
 BTEQ rolls back a failed request); another action keeps `COMMIT;` in place with a warning on \
 the test.\n\nBefore:\n```\nINSERT INTO t SELECT * FROM s WHERE d = 1\n;UPDATE c SET n = n + \
@@ -36,7 +39,8 @@ d = 1\n;UPDATE c SET n = n + 1;\n\\if :ERROR <> 0\n  COMMIT;\n  \\exit 8\n\\endi
 #[derive(Debug, PartialEq, Eq)]
 pub enum OutcomeTests {
     None,
-    /// They all leave with `.QUIT n`, `.EXIT n` or `.GOTO`: `COMMIT;` goes before each action
+    /// They all leave with `.GOTO`, or `.QUIT`/`.EXIT` with a fixed code (`.QUIT 8`, or
+    /// `.QUIT ERRORCODE` under `ERRORCODE <> 0`): `COMMIT;` goes before each action
     /// and after the last test, whose action is instruction `last_action`. (In a transaction
     /// a failed statement aborts, COMMIT then rolls back: as BTEQ, which rolls the failed
     /// request back and keeps a successful one.)
@@ -79,8 +83,10 @@ pub fn outcome_tests(parsed: &ParsedScript, request: usize) -> OutcomeTests {
             .get(k + 1)
             .filter(|a| a.then_action)
             .and_then(|_| parsed.commands[k + 1].as_ref());
-        let leaves = action.is_some_and(|a| {
-            matches!(&*a.name, "QUIT" | "EXIT" | "GOTO") && !reads_outcome(a.args)
+        let leaves = action.is_some_and(|a| match &*a.name {
+            "GOTO" => true,
+            "QUIT" | "EXIT" => is_fixed_exit(a.args, condition_of(test).as_ref()),
+            _ => false,
         });
         if !leaves {
             return OutcomeTests::Fixed { at: k };

@@ -108,6 +108,19 @@ pub fn quit(cx: &mut ConvertContext, cmd: &Command) -> Output {
     }
 }
 
+/// Whether `.QUIT`/`.EXIT` with `args`, as the action of a test of `enclosing`, becomes an
+/// `\exit` with a fixed code (a number, or a status the test settles) rather than one that
+/// reads the last statement's outcome.
+pub fn is_fixed_exit(args: &str, enclosing: Option<&Condition>) -> bool {
+    match parse_exit_arg(args) {
+        Some(ExitArg::Code(_)) => true,
+        Some(ExitArg::Default | ExitArg::Status(StatusVar::ErrorCode | StatusVar::ErrorLevel)) => {
+            enclosing.and_then(last_statement_failed).is_some()
+        }
+        _ => false,
+    }
+}
+
 /// Whether an `.IF` condition settles that the last statement failed (`Some(true)`) or
 /// succeeded (`Some(false)`).
 fn last_statement_failed(cond: &Condition) -> Option<bool> {
