@@ -4,7 +4,7 @@
 use crate::convert::context::ParsedScript;
 use crate::diagnostic::Severity;
 use crate::diagnostic::{Diagnostic, apply_edits};
-use crate::rules::bteq::if_block::condition_of;
+use crate::rules::bteq::if_block::{condition_of, reads_outcome};
 use crate::rules::bteq::quit::is_fixed_exit;
 use crate::rules::sql::{self as sql_rules, Findings};
 use crate::rules::{Rule, RuleKind};
@@ -56,12 +56,6 @@ pub enum OutcomeTests {
 /// The outcome tests after the request at instruction `request`.
 pub fn outcome_tests(parsed: &ParsedScript, request: usize) -> OutcomeTests {
     let instrs = &parsed.script.instructions;
-    let reads_outcome = |text: &str| {
-        let upper = text.to_ascii_uppercase();
-        ["ERRORCODE", "ERRORLEVEL", "ACTIVITYCOUNT"]
-            .iter()
-            .any(|w| upper.contains(w))
-    };
     let mut found = OutcomeTests::None;
     let mut k = request + 1;
     while k < instrs.len() {

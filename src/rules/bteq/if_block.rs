@@ -149,6 +149,15 @@ pub fn block(cx: &mut ConvertContext, cmd: &Command) -> Output {
 }
 
 /// The parsed condition of an `.IF`/`.ELSEIF` command, for rules that depend on it.
+/// Whether a condition's text reads the last request's outcome (`ERRORCODE`, `ERRORLEVEL`,
+/// `ACTIVITYCOUNT`).
+pub fn reads_outcome(text: &str) -> bool {
+    let upper = text.to_ascii_uppercase();
+    ["ERRORCODE", "ERRORLEVEL", "ACTIVITYCOUNT"]
+        .iter()
+        .any(|w| upper.contains(w))
+}
+
 pub fn condition_of(cmd: &Command) -> Option<Condition> {
     parse_condition(split_then(cmd.args).0)
 }

@@ -139,12 +139,9 @@ fn outcome_test_after(cx: &ConvertContext, span: Span) -> Option<Span> {
         .find(|i| !matches!(i.kind, InstructionKind::Trivia | InstructionKind::Comment))?;
     let text = next.span.text(cx.src);
     let line = text.lines().next().unwrap_or("").trim_end();
-    let upper = line.to_ascii_uppercase();
     let is_test = next.kind == InstructionKind::DotCommand
-        && upper.starts_with(".IF")
-        && ["ERRORCODE", "ERRORLEVEL", "ACTIVITYCOUNT"]
-            .iter()
-            .any(|w| upper.contains(w));
+        && line.get(..3).is_some_and(|w| w.eq_ignore_ascii_case(".IF"))
+        && super::if_block::reads_outcome(line);
     is_test.then(|| {
         Span::new(
             next.span.start as usize,
