@@ -23,6 +23,8 @@ pub struct ShellLine {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ShellCommand {
     pub words: Vec<Span>,
+    /// The targets of its redirections (`$LOG` in `> $LOG`), which are not words of it.
+    pub redirects: Vec<Span>,
     /// The operator after the command (`;`, `&&`, `||`, `|`, `&`), if any.
     pub then: Option<&'static str>,
 }
@@ -192,7 +194,9 @@ fn commands(src: &str, line: Span) -> Vec<ShellCommand> {
                     j += 1;
                 }
                 i = if j < end && !matches!(bytes[j], b';' | b'&' | b'|') {
-                    word_end(bytes, j, end)
+                    let target_end = word_end(bytes, j, end);
+                    current.redirects.push(Span::new(j, target_end));
+                    target_end
                 } else {
                     j
                 };

@@ -92,33 +92,29 @@ pub fn check(unit: &FileUnit, out: &mut Sink) {
     }
 }
 
-/// `$1`…`$9`, `${1}`, `${1:-x}`, `$@`, `$*`, `$#` in the script's own lines (redirection
-/// targets included), up to a comment.
+/// `$1`…`$9`, `${1}`, `${1:-x}`, `$@`, `$*`, `$#` in the script's own words and redirection
+/// targets.
 fn positional_arguments(unit: &FileUnit, out: &mut Sink) {
     let src = unit.src;
-    for line in unit
-        .lines
-        .iter()
-        .filter(|l| !l.blank && !sources_credentials(src, l))
-    {
-        let full = line.span.text(src);
-        let code_len = full
-            .char_indices()
-            .find(|&(i, c)| c == '#' && (i == 0 || full.as_bytes()[i - 1].is_ascii_whitespace()))
-            .map_or(full.len(), |(i, _)| i);
-        let bytes = &full.as_bytes()[..code_len];
+    let lines = unit.lines.iter().filter(|l| !sources_credentials(src, l));
+    let words = lines
+        .flat_map(|l| &l.commands)
+        .flat_map(|c| c.words.iter().chain(&c.redirects));
+    for word in words {
+        let text = word.text(src);
+        let bytes = text.as_bytes();
         for at in memchr::memchr_iter(b'$', bytes) {
             let len = match &bytes[at + 1..] {
                 [b'1'..=b'9' | b'@' | b'*' | b'#', ..] => 2,
                 [b'{', b'1'..=b'9' | b'@' | b'*' | b'#', ..] => {
-                    full[at..code_len].find('}').map_or(2, |end| end + 1)
+                    text[at..].find('}').map_or(2, |end| end + 1)
                 }
                 _ => continue,
             };
             if at > 0 && bytes[at - 1] == b'\\' {
                 continue;
             }
-            let start = line.span.start as usize + at;
+            let start = word.start as usize + at;
             let span = Span::new(start, start + len);
             out.report(
                 &POSITIONAL_ARGUMENTS,
