@@ -79,7 +79,7 @@ pub const TOP_LIMIT: Rule = Rule {
     doc: "The row limit moves to the end of its query. Where the query is one branch of a set \
 operation, `TOP n` is kept (Redshift accepts it there too). `PERCENT` and `WITH TIES` have no \
 Redshift form and are reported.\n\nBefore:\n```\nSELECT TOP 10 cust_id, bal FROM acct ORDER BY bal \
-DESC;\n```\nAfter:\n```\nSELECT cust_id, bal FROM acct ORDER BY bal DESC LIMIT 10;\n```",
+DESC;\n```\nAfter:\n```\nSELECT cust_id, bal FROM acct ORDER BY bal DESC NULLS LAST LIMIT 10;\n```",
 };
 
 pub const DELETE_ALL: Rule = Rule {
@@ -482,7 +482,7 @@ mod tests {
     fn top_moves_to_limit() {
         assert_eq!(
             convert_sql("SELECT TOP 10 cust_id, bal FROM acct ORDER BY bal DESC;"),
-            "SELECT cust_id, bal FROM acct ORDER BY bal DESC LIMIT 10;"
+            "SELECT cust_id, bal FROM acct ORDER BY bal DESC NULLS LAST LIMIT 10;"
         );
         assert_eq!(
             convert_sql("INSERT INTO t SELECT DISTINCT TOP 5 a FROM s"),
@@ -495,7 +495,7 @@ mod tests {
         assert_eq!(codes("SELECT TOP 10 PERCENT a FROM s;"), vec!["TD007"]);
         // Redshift takes TOP in a set operation's branch; LIMIT would cut the whole result.
         for kept in [
-            "SELECT a FROM t1 UNION ALL SELECT TOP 5 a FROM t2 ORDER BY 1;",
+            "SELECT a FROM t1 UNION ALL SELECT TOP 5 a FROM t2 ORDER BY 1 NULLS FIRST;",
             "SELECT TOP 5 a FROM t1 UNION SELECT a FROM t2;",
             "SELECT * FROM (SELECT a FROM t1 EXCEPT SELECT TOP 2 a FROM t2) x;",
         ] {
@@ -504,7 +504,7 @@ mod tests {
         // A call's parentheses inside the query do not end it.
         assert_eq!(
             convert_sql("SEL TOP 10 cc, SUM(amt) AS total FROM gl GROUP BY 1 ORDER BY 2 DESC;"),
-            "SELECT cc, SUM(amt) AS total FROM gl GROUP BY 1 ORDER BY 2 DESC LIMIT 10;"
+            "SELECT cc, SUM(amt) AS total FROM gl GROUP BY 1 ORDER BY 2 DESC NULLS LAST LIMIT 10;"
         );
         assert_eq!(
             convert_sql("SELECT * FROM (SELECT TOP 3 MAX(a) m FROM s) x;"),

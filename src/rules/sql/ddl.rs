@@ -1903,7 +1903,7 @@ upd_dt DATE,\n  \"Cust Nm\" VARCHAR(10),\n  PRIMARY KEY (id)\n);"
         // With TD007: the limit lands inside the query either way.
         assert_eq!(
             conv("CREATE TABLE t AS (SELECT TOP 10 a FROM s ORDER BY a) WITH DATA;"),
-            "CREATE TABLE t AS SELECT a FROM s ORDER BY a LIMIT 10;"
+            "CREATE TABLE t AS SELECT a FROM s ORDER BY a NULLS FIRST LIMIT 10;"
         );
         // WITH NO DATA: the query keeps its parentheses and gets LIMIT 0.
         assert_eq!(
@@ -1912,7 +1912,7 @@ upd_dt DATE,\n  \"Cust Nm\" VARCHAR(10),\n  PRIMARY KEY (id)\n);"
         );
         assert_eq!(
             conv("CREATE TABLE t AS (SELECT TOP 10 a FROM s ORDER BY a) WITH NO DATA;"),
-            "CREATE TABLE t AS (SELECT a FROM s ORDER BY a LIMIT 10) LIMIT 0;"
+            "CREATE TABLE t AS (SELECT a FROM s ORDER BY a NULLS FIRST LIMIT 10) LIMIT 0;"
         );
         assert!(ddl_codes("CREATE TABLE x AS (SELECT a FROM s) WITH DATA;").is_empty());
         // Found by fuzzing: unwrapping the query pulled the unknown tail into it, where the

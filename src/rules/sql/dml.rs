@@ -8,7 +8,7 @@
 //! longer exists.
 
 use crate::diagnostic::Severity;
-use crate::rules::sql::{Findings, SqlCheck};
+use crate::rules::sql::{Findings, SqlCheck, cased};
 use crate::rules::{Rule, RuleKind};
 use crate::sql::statement::{Keywords, Kind, Statement, WordSet};
 use crate::syntax::lexer::TokenKind;
@@ -87,7 +87,7 @@ item needs one (a column or an alias), and a following ORDER BY may only use tho
 positions; otherwise, and with TOP or a set operation, the query is kept and reported.\n\n\
 Before:\n```\nSELECT STORE_ID, SUM(AMT) AS TOT FROM ${DB}.SALES GROUP BY 1\nQUALIFY RANK() OVER \
 (ORDER BY TOT DESC) <= 10;\n```\nAfter:\n```\nSELECT STORE_ID, TOT FROM (SELECT STORE_ID, \
-SUM(AMT) AS TOT, (RANK() OVER (ORDER BY TOT DESC) <= 10) AS rsqlmig_qualify FROM ${DB}.SALES \
+SUM(AMT) AS TOT, (RANK() OVER (ORDER BY TOT DESC NULLS LAST) <= 10) AS rsqlmig_qualify FROM ${DB}.SALES \
 GROUP BY 1\n) AS q WHERE rsqlmig_qualify;\n```",
 };
 
@@ -500,16 +500,6 @@ fn qualifier_refs(
             !claimed.contains(&a) && is_qualifier(s, a, b) && same_ident(s.slice(a, b), name)
         })
         .collect()
-}
-
-/// `kw` written in lower case if token `i` is.
-fn kw_like(s: &Statement, i: usize, kw: &str) -> String {
-    let t = s.text(i);
-    if t.bytes().any(|b| b.is_ascii_alphabetic()) && !t.bytes().any(|b| b.is_ascii_uppercase()) {
-        kw.to_ascii_lowercase()
-    } else {
-        kw.to_string()
-    }
 }
 
 /// Inclusive ranges of the comma-separated parts of `from..to` at `depth`.
@@ -928,7 +918,7 @@ fn delete_using(s: &Statement, out: &mut Findings) {
     let list_first = items[0].first;
     let list_last = items[items.len() - 1].last;
     let mut rw = Rewrite::default();
-    let using = kw_like(s, from, "USING");
+    let using = cased(s.text(from), "USING");
     // `DELETE a FROM` loses the name before FROM.
     rw.delete(s.span(n_first).start, s.span(from).start);
     let Some(k) = target else {
@@ -1037,7 +1027,10 @@ fn merge(s: &Statement, out: &mut Findings) {
     let mut rw = Rewrite::default();
     let mut notes: Vec<&str> = Vec::new();
     if !has_into {
-        rw.insert(s.span(t).start, format!("{} ", kw_like(s, s.body, "INTO")));
+        rw.insert(
+            s.span(t).start,
+            format!("{} ", cased(s.text(s.body), "INTO")),
+        );
     }
     let bare = bare_of(s, t, t_last);
     let mut quals = vec![chain_text(s, t, t_last), bare.clone()];
@@ -1105,7 +1098,7 @@ fn merge(s: &Statement, out: &mut Findings) {
                 } else {
                     rw.insert(
                         s.span(open).start,
-                        format!("{} ", kw_like(s, action, "VALUES")),
+                        format!("{} ", cased(s.text(action), "VALUES")),
                     );
                 }
             }
@@ -1255,7 +1248,7 @@ fn outer_item(s: &Statement, first: usize, last: usize) -> Option<(String, Strin
             }
             let shown = format!(
                 "{name} {} \"{}\"",
-                kw_like(s, open + 1, "AS"),
+                cased(s.text(open + 1), "AS"),
                 title.replace('"', "\"\"")
             );
             return Some((name, shown));
@@ -1376,7 +1369,7 @@ fn alias_before(s: &Statement, select: usize, q: usize, out: &mut Findings) {
     let mut rw = Rewrite::default();
     rw.insert(
         s.span(prev).end,
-        format!(" {} {}", kw_like(s, q, "AS"), s.slice(ps, prev)),
+        format!(" {} {}", cased(s.text(q), "AS"), s.slice(ps, prev)),
     );
     rw.commit(s.src, out);
 }
@@ -1474,7 +1467,7 @@ fn wrap_grouped(
             return keep(out, "clauses follow QUALIFY");
         }
     }
-    let kw = |word: &str| kw_like(s, select, word);
+    let kw = |word: &str| cased(s.text(select), word);
     let mut rw = Rewrite::default();
     rw.insert(
         s.span(select).start,
@@ -1604,7 +1597,7 @@ fn like_any(s: &Statement, out: &mut Findings) {
             continue;
         }
         let any = !s.is(q, "ALL");
-        let kw = |word: &str| kw_like(s, q, word);
+        let kw = |word: &str| cased(s.text(q), word);
         let mut rw = Rewrite::default();
         if !like && (op_text == "=" && any || op_text == "<>" && !any) {
             let word = if any { kw("IN") } else { kw("NOT IN") };
@@ -1719,7 +1712,7 @@ fn sample_at(s: &Statement, i: usize, out: &mut Findings) {
             "SAMPLE in a query that already limits its rows: rewrite the sampling by hand; kept",
         );
     }
-    let kw = |word: &str| kw_like(s, i, word);
+    let kw = |word: &str| cased(s.text(i), word);
     let mut rw = Rewrite::default();
     rw.replace(
         s.range(i, n),
@@ -2045,22 +2038,23 @@ mod tests {
             conv(
                 "SELECT k, v FROM db.t QUALIFY ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) = 1;"
             ),
-            "SELECT k, v FROM db.t AS t QUALIFY ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) = 1;"
+            "SELECT k, v FROM db.t AS t QUALIFY ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC NULLS LAST) = 1;"
         );
         assert_eq!(
             conv("sel k from a x, ${DB}.b\nqualify rank() over (order by k) = 1"),
-            "SELECT k from a x, ${DB}.b as b\nqualify rank() over (order by k) = 1"
+            "SELECT k from a x, ${DB}.b as b\nqualify rank() over (order by k nulls first) = 1"
         );
         for kept in [
-            "SELECT k FROM db.t x QUALIFY ROW_NUMBER() OVER (ORDER BY k) = 1;",
-            "SELECT k FROM db.t WHERE k > 0 QUALIFY ROW_NUMBER() OVER (ORDER BY k) = 1;",
-            "SELECT k FROM (SELECT k FROM t) d QUALIFY ROW_NUMBER() OVER (ORDER BY k) = 1;",
+            "SELECT k FROM db.t x QUALIFY ROW_NUMBER() OVER (ORDER BY k NULLS FIRST) = 1;",
+            "SELECT k FROM db.t WHERE k > 0 QUALIFY ROW_NUMBER() OVER (ORDER BY k NULLS FIRST) = 1;",
+            "SELECT k FROM (SELECT k FROM t) d QUALIFY ROW_NUMBER() OVER (ORDER BY k NULLS FIRST) = 1;",
         ] {
             assert_eq!(conv(kept), kept);
             assert!(codes(kept).is_empty());
         }
         // The table is named db.t.k elsewhere: an alias would break it.
-        let three = "SELECT db.t.k FROM db.t QUALIFY ROW_NUMBER() OVER (ORDER BY db.t.k) = 1;";
+        let three =
+            "SELECT db.t.k FROM db.t QUALIFY ROW_NUMBER() OVER (ORDER BY db.t.k NULLS FIRST) = 1;";
         assert_eq!(conv(three), three);
         assert_eq!(codes(three), vec!["TD080"]);
     }
@@ -2071,13 +2065,13 @@ mod tests {
             conv(
                 "SELECT a, SUM(b) AS tot FROM t GROUP BY a QUALIFY RANK() OVER (ORDER BY tot DESC) <= 3;"
             ),
-            "SELECT a, tot FROM (SELECT a, SUM(b) AS tot, (RANK() OVER (ORDER BY tot DESC) <= 3) AS rsqlmig_qualify FROM t GROUP BY a) AS q WHERE rsqlmig_qualify;"
+            "SELECT a, tot FROM (SELECT a, SUM(b) AS tot, (RANK() OVER (ORDER BY tot DESC NULLS LAST) <= 3) AS rsqlmig_qualify FROM t GROUP BY a) AS q WHERE rsqlmig_qualify;"
         );
         assert_eq!(
             conv(
                 "INSERT INTO r\nSEL s.STORE_ID, SUM(s.AMT) TOT\nFROM ${DB}.SALES s\nGROUP BY 1\nQUALIFY RANK() OVER (ORDER BY SUM(s.AMT) DESC) <= 10\nORDER BY 2 DESC, STORE_ID;"
             ),
-            "INSERT INTO r\nSELECT STORE_ID, TOT FROM (SELECT s.STORE_ID, SUM(s.AMT) TOT, (RANK() OVER (ORDER BY SUM(s.AMT) DESC) <= 10) AS rsqlmig_qualify\nFROM ${DB}.SALES s\nGROUP BY 1\n) AS q WHERE rsqlmig_qualify\nORDER BY 2 DESC, STORE_ID;"
+            "INSERT INTO r\nSELECT STORE_ID, TOT FROM (SELECT s.STORE_ID, SUM(s.AMT) TOT, (RANK() OVER (ORDER BY SUM(s.AMT) DESC NULLS LAST) <= 10) AS rsqlmig_qualify\nFROM ${DB}.SALES s\nGROUP BY 1\n) AS q WHERE rsqlmig_qualify\nORDER BY 2 DESC NULLS LAST, STORE_ID NULLS FIRST;"
         );
         // Aggregates without GROUP BY.
         assert_eq!(
@@ -2093,15 +2087,15 @@ mod tests {
             conv(
                 "SELECT TOP 3 a, SUM(b) s FROM t GROUP BY a QUALIFY RANK() OVER (ORDER BY a) <= 5;"
             ),
-            "SELECT a, s FROM (SELECT a, SUM(b) s, (RANK() OVER (ORDER BY a) <= 5) AS rsqlmig_qualify FROM t GROUP BY a) AS q WHERE rsqlmig_qualify LIMIT 3;"
+            "SELECT a, s FROM (SELECT a, SUM(b) s, (RANK() OVER (ORDER BY a NULLS FIRST) <= 5) AS rsqlmig_qualify FROM t GROUP BY a) AS q WHERE rsqlmig_qualify LIMIT 3;"
         );
         assert_eq!(
             conv(
                 "SEL a, COUNT(*) AS n FROM t GROUP BY 1 QUALIFY RANK() OVER (ORDER BY n) = 1 SAMPLE 5;"
             ),
-            "SELECT a, n FROM (SELECT a, COUNT(*) AS n, (RANK() OVER (ORDER BY n) = 1) AS rsqlmig_qualify FROM t GROUP BY 1) AS q WHERE rsqlmig_qualify ORDER BY RANDOM() LIMIT 5;"
+            "SELECT a, n FROM (SELECT a, COUNT(*) AS n, (RANK() OVER (ORDER BY n NULLS FIRST) = 1) AS rsqlmig_qualify FROM t GROUP BY 1) AS q WHERE rsqlmig_qualify ORDER BY RANDOM() LIMIT 5;"
         );
-        let percent = "SELECT TOP 3 PERCENT a, SUM(b) s FROM t GROUP BY a QUALIFY RANK() OVER (ORDER BY a) <= 5;";
+        let percent = "SELECT TOP 3 PERCENT a, SUM(b) s FROM t GROUP BY a QUALIFY RANK() OVER (ORDER BY a NULLS FIRST) <= 5;";
         assert_eq!(conv(percent), percent);
         assert_eq!(codes(percent), vec!["TD007", "TD080"]);
     }
@@ -2123,24 +2117,24 @@ mod tests {
             conv(
                 "SELECT STORE_ID (TITLE 'Store'), SUM(AMT) (NAMED TOT) FROM t GROUP BY 1 QUALIFY RANK() OVER (ORDER BY TOT DESC) <= 3;"
             ),
-            "SELECT STORE_ID AS \"Store\", TOT FROM (SELECT STORE_ID, SUM(AMT) AS TOT, (RANK() OVER (ORDER BY TOT DESC) <= 3) AS rsqlmig_qualify FROM t GROUP BY 1) AS q WHERE rsqlmig_qualify;"
+            "SELECT STORE_ID AS \"Store\", TOT FROM (SELECT STORE_ID, SUM(AMT) AS TOT, (RANK() OVER (ORDER BY TOT DESC NULLS LAST) <= 3) AS rsqlmig_qualify FROM t GROUP BY 1) AS q WHERE rsqlmig_qualify;"
         );
         assert_eq!(
             conv(
                 "SEL STORE_ID (TITLE 'Store'), SUM(AMT) (NAMED TOT) FROM t GROUP BY 1 QUALIFY RANK() OVER (ORDER BY TOT DESC) <= 3;"
             ),
-            "SELECT \"Store\", TOT FROM (SELECT STORE_ID AS \"Store\", SUM(AMT) AS TOT, (RANK() OVER (ORDER BY TOT DESC) <= 3) AS rsqlmig_qualify FROM t GROUP BY 1) AS q WHERE rsqlmig_qualify;"
+            "SELECT \"Store\", TOT FROM (SELECT STORE_ID AS \"Store\", SUM(AMT) AS TOT, (RANK() OVER (ORDER BY TOT DESC NULLS LAST) <= 3) AS rsqlmig_qualify FROM t GROUP BY 1) AS q WHERE rsqlmig_qualify;"
         );
     }
 
     #[test]
     fn qualify_over_a_grouped_query_without_names_is_kept() {
         for kept in [
-            "SELECT a, SUM(b) FROM t GROUP BY a QUALIFY RANK() OVER (ORDER BY SUM(b)) = 1;",
-            "SELECT x.a, y.a FROM x, y GROUP BY 1, 2 QUALIFY RANK() OVER (ORDER BY 1) = 1;",
-            "SELECT a FROM t GROUP BY a QUALIFY RANK() OVER (ORDER BY a) = 1 ORDER BY b;",
-            "SELECT a FROM t UNION SELECT a FROM u GROUP BY a QUALIFY RANK() OVER (ORDER BY a) = 1;",
-            "SELECT a FROM t QUALIFY RANK() OVER (ORDER BY a) = 1 WHERE a > 0;",
+            "SELECT a, SUM(b) FROM t GROUP BY a QUALIFY RANK() OVER (ORDER BY SUM(b) NULLS FIRST) = 1;",
+            "SELECT x.a, y.a FROM x, y GROUP BY 1, 2 QUALIFY RANK() OVER (ORDER BY 1 NULLS FIRST) = 1;",
+            "SELECT a FROM t GROUP BY a QUALIFY RANK() OVER (ORDER BY a NULLS FIRST) = 1 ORDER BY b NULLS FIRST;",
+            "SELECT a FROM t UNION SELECT a FROM u GROUP BY a QUALIFY RANK() OVER (ORDER BY a NULLS FIRST) = 1;",
+            "SELECT a FROM t QUALIFY RANK() OVER (ORDER BY a NULLS FIRST) = 1 WHERE a > 0;",
         ] {
             assert_eq!(conv(kept), kept, "{kept}");
             assert_eq!(codes(kept), vec!["TD080"], "{kept}");
@@ -2212,8 +2206,8 @@ mod tests {
             "SELECT a FROM t SAMPLE .25;",
             "SELECT a FROM t SAMPLE 0.25;",
             "SELECT a FROM t SAMPLE 10, 20;",
-            "SELECT a FROM t SAMPLE 10 ORDER BY a;",
-            "SELECT a FROM t ORDER BY a SAMPLE 10;",
+            "SELECT a FROM t SAMPLE 10 ORDER BY a NULLS FIRST;",
+            "SELECT a FROM t ORDER BY a NULLS FIRST SAMPLE 10;",
             "SELECT a FROM t SAMPLE WITH REPLACEMENT 10;",
             "SELECT a FROM t SAMPLE 10 UNION SELECT a FROM u;",
         ] {

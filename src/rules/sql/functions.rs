@@ -7,7 +7,7 @@
 //! TD064).
 
 use crate::diagnostic::Severity;
-use crate::rules::sql::{Findings, SqlCheck};
+use crate::rules::sql::{Findings, SqlCheck, cased};
 use crate::rules::{Rule, RuleKind};
 use crate::sql::statement::{Keywords, Kind, Statement, WordSet};
 use crate::syntax::lexer::TokenKind;
@@ -70,6 +70,19 @@ the same arguments as Redshift's REPLACE and TRANSLATE. A two-argument OREPLACE,
 the search string, gets an explicit empty replacement.\n\nBefore:\n```\nSELECT OREPLACE(phone, \
 '-', ''), OREPLACE(nm, '\"') FROM t;\n```\nAfter:\n```\nSELECT REPLACE(phone, '-', ''), \
 REPLACE(nm, '\"', '') FROM t;\n```",
+};
+
+pub const SUBSTR: Rule = Rule {
+    code: "TD065",
+    name: "substr",
+    kind: RuleKind::Convert,
+    severity: Severity::Info,
+    summary: "`SUBSTR(s, start [, length])` becomes `SUBSTRING(s, start [, length])`",
+    doc: "Redshift runs SUBSTR only on the leader node: a query that applies it to a table's column \
+fails with `SUBSTR() function is not supported`. SUBSTRING takes the same arguments and, like \
+Teradata's SUBSTR, counts a start before 1 against the length (`SUBSTR(s, 0, 3)` is the first two \
+characters in both).\n\nBefore:\n```\nSELECT SUBSTR(acct_no, 1, 4), SUBSTR(nm, 3) FROM t;\n```\n\
+After:\n```\nSELECT SUBSTRING(acct_no, 1, 4), SUBSTRING(nm, 3) FROM t;\n```",
 };
 
 pub const STRTOK: Rule = Rule {
@@ -230,6 +243,7 @@ pub const RULES: &[&Rule] = &[
     &INDEX_STRPOS,
     &CHARACTER_LENGTH,
     &OREPLACE,
+    &SUBSTR,
     &STRTOK,
     &DATE_VALUE,
     &CURRENT_TIMESTAMP,
@@ -272,6 +286,11 @@ pub const CHECKS: &[SqlCheck] = &[
     SqlCheck {
         rule: &OREPLACE,
         check: oreplace,
+        redshift_valid: false,
+    },
+    SqlCheck {
+        rule: &SUBSTR,
+        check: substr,
         redshift_valid: false,
     },
     SqlCheck {
@@ -324,17 +343,6 @@ pub const CHECKS: &[SqlCheck] = &[
 // ---------------------------------------------------------------------------------------------
 // Shared helpers
 // ---------------------------------------------------------------------------------------------
-
-/// `new` in the case of `orig`: lower case when `orig` has letters and all are lower case.
-fn cased(orig: &str, new: &str) -> String {
-    let lower = orig.bytes().any(|b| b.is_ascii_lowercase())
-        && !orig.bytes().any(|b| b.is_ascii_uppercase());
-    if lower {
-        new.to_ascii_lowercase()
-    } else {
-        new.to_string()
-    }
-}
 
 fn after_dot(s: &Statement, i: usize) -> bool {
     i > 0 && s.kind_of(i - 1) == Some(TokenKind::Dot)
@@ -568,6 +576,17 @@ fn oreplace(s: &Statement, out: &mut Findings) {
                 out.insert(s.span(args[1].1).end, ", ''");
             }
         });
+    }
+}
+
+fn substr(s: &Statement, out: &mut Findings) {
+    for i in s.each("SUBSTR") {
+        let Some(start) = call_start(s, i) else {
+            continue;
+        };
+        if (2..=3).contains(&s.args(i + 1).len()) {
+            out.replace(s.range(start, i), cased(s.text(i), "SUBSTRING"));
+        }
     }
 }
 
@@ -1899,7 +1918,7 @@ mod tests {
         );
         assert_eq!(
             conv("SELECT SUBSTR(a, index(a, '-') + 1) FROM t"),
-            "SELECT SUBSTR(a, strpos(a, '-') + 1) FROM t"
+            "SELECT SUBSTRING(a, strpos(a, '-') + 1) FROM t"
         );
         for ddl in [
             "CREATE TABLE t (a INTEGER, b INTEGER) PRIMARY INDEX (a, b)",
@@ -1946,6 +1965,26 @@ WHERE CHARACTERS(TRIM(e)) = 10"
         assert_eq!(
             conv("SELECT myudfs.OREPLACE(a, 'x', 'y') FROM t"),
             "SELECT myudfs.OREPLACE(a, 'x', 'y') FROM t"
+        );
+    }
+
+    #[test]
+    fn substr_becomes_substring() {
+        assert_eq!(
+            conv("SELECT SUBSTR(acct_no, 1, 4), substr(nm, 3), TD_SYSFNLIB.SUBSTR(x, 2, 1) FROM t"),
+            "SELECT SUBSTRING(acct_no, 1, 4), substring(nm, 3), SUBSTRING(x, 2, 1) FROM t"
+        );
+        // Not a call of the built-in: a column, a user's function, a wrong arity.
+        for kept in [
+            "SELECT substr FROM t",
+            "SELECT u.SUBSTR(a, 1) FROM t",
+            "SELECT SUBSTR(a) FROM t",
+        ] {
+            assert_eq!(conv(kept), kept);
+        }
+        assert_eq!(
+            codes("SELECT SUBSTRING(a FROM 1 FOR 2) FROM t"),
+            Vec::<&str>::new()
         );
     }
 
@@ -2249,7 +2288,7 @@ CAST(d AS DOUBLE PRECISION) FROM x"
         );
         assert_eq!(
             conv("SELECT ROW_NUMBER() OVER (ORDER BY a) (INTEGER) FROM t"),
-            "SELECT CAST(ROW_NUMBER() OVER (ORDER BY a) AS INTEGER) FROM t"
+            "SELECT CAST(ROW_NUMBER() OVER (ORDER BY a NULLS FIRST) AS INTEGER) FROM t"
         );
         assert_eq!(
             conv("SELECT ((a (INTEGER)) (CHAR(5))) FROM t"),
@@ -2412,7 +2451,7 @@ CAST(d AS DOUBLE PRECISION) FROM x"
             ),
             ("SELECT QUANTILE(10, amt) FROM t", 1),
             (
-                "SELECT SUM(a) OVER (ORDER BY d RESET WHEN a < 0 ROWS UNBOUNDED PRECEDING) FROM t",
+                "SELECT SUM(a) OVER (ORDER BY d NULLS FIRST RESET WHEN a < 0 ROWS UNBOUNDED PRECEDING) FROM t",
                 1,
             ),
             (

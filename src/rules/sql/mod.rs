@@ -10,6 +10,7 @@ pub mod ddl;
 pub mod dml;
 pub mod functions;
 pub mod locking;
+pub mod ordering;
 pub mod transactions;
 
 use crate::diagnostic::{Diagnostic, Edit, Severity};
@@ -83,6 +84,10 @@ impl Findings {
         // Dropping a rewrite frees the text its kept edits held: go again until none is dropped.
         loop {
             let mut pos = 0usize;
+            // The rewrite of the last kept insertion and where it inserts: two rewrites that
+            // insert at one point (` LIMIT 10` and ` NULLS LAST` after `DESC`) have no order
+            // between them, so only the first applies this pass.
+            let mut inserted: Option<(usize, u32)> = None;
             let mut dropped_one = false;
             for &k in &order {
                 let rewrite = self.rewrite_of[k] as usize;
@@ -90,11 +95,15 @@ impl Findings {
                     continue;
                 }
                 let span = self.edits[k].span;
-                if (span.start as usize) < pos {
+                let start = span.start as usize;
+                let same_point = span.is_empty()
+                    && inserted.is_some_and(|(at, r)| at == start && r as usize != rewrite);
+                if start < pos || same_point {
                     dropped[rewrite] = true;
                     dropped_one = true;
                 } else {
                     pos = span.end as usize;
+                    inserted = span.is_empty().then_some((start, rewrite as u32));
                 }
             }
             if !dropped_one {
@@ -169,6 +178,7 @@ pub fn checks() -> impl Iterator<Item = &'static SqlCheck> {
         ddl::CHECKS,
         functions::CHECKS,
         dml::CHECKS,
+        ordering::CHECKS,
     ]
     .into_iter()
     .flatten()
@@ -183,10 +193,23 @@ pub fn rules() -> impl Iterator<Item = &'static Rule> {
         ddl::RULES,
         functions::RULES,
         dml::RULES,
+        ordering::RULES,
     ]
     .into_iter()
     .flatten()
     .copied()
+}
+
+/// `new` in the case of `orig`: lower case when `orig` has letters and all are lower case, so a
+/// rewrite keeps the script's keyword style.
+pub fn cased(orig: &str, new: &str) -> String {
+    let lower = orig.bytes().any(|b| b.is_ascii_lowercase())
+        && !orig.bytes().any(|b| b.is_ascii_uppercase());
+    if lower {
+        new.to_ascii_lowercase()
+    } else {
+        new.to_string()
+    }
 }
 
 /// Runs every check on `stmt`.
