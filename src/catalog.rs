@@ -26,6 +26,10 @@ pub const JOBS_DIR: &str = "jobs";
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
+    /// What names this catalog's items and manifests for `publish --prune`; the directory's name
+    /// when unset. Catalogs that publish to one table need different names.
+    #[serde(default)]
+    pub name: Option<String>,
     #[serde(default)]
     pub aws: Aws,
     /// Placeholder values: `TGT_DB: dw` resolves `${TGT_DB}.t`, `$TGT_DB.t`, `%%TGT_DB%%.t`, …
@@ -923,6 +927,7 @@ pub fn default_settings_yaml() -> String {
     let aws = Aws::default();
     format!(
         "# rsqlmig catalog settings, shared by every workflow in workflows/.\n\
+         # name: team_a   # what `publish --prune` knows this catalog's items by (default: the directory's name)\n\
          aws:\n\
          \x20 # region: us-east-1\n\
          \x20 bucket: {}\n\

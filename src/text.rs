@@ -13,6 +13,19 @@ pub enum Encoding {
     Latin1,
 }
 
+impl Encoding {
+    /// The name a user knows the encoding by.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf8Bom => "UTF-8 with a byte-order mark",
+            Encoding::Utf16Le => "UTF-16LE",
+            Encoding::Utf16Be => "UTF-16BE",
+            Encoding::Latin1 => "ISO-8859-1",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LineEnding {
     Lf,

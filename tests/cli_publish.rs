@@ -212,3 +212,82 @@ fn a_job_script_with_lint_errors_is_not_published() {
         .stderr(predicate::str::contains("job.sh:6:1: error"))
         .stderr(predicate::str::contains("nothing published"));
 }
+
+#[test]
+fn job_scripts_sh_cannot_run_are_not_published() {
+    let moto = Moto::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::create_dir_all(dir.join("workflows")).unwrap();
+    std::fs::create_dir_all(dir.join("jobs")).unwrap();
+    std::fs::write(dir.join("catalog.yaml"), "aws:\n  bucket: never-created\n").unwrap();
+    std::fs::write(
+        dir.join("workflows/wf.yaml"),
+        "workflow_id: wf\njobs:\n  - script: crlf.sh\n  - script: wide.sh\n",
+    )
+    .unwrap();
+    let job = "#!/bin/bash\nsource $1/get_redshift_creds.sh $2\nrsql -h $HOST -U $USER -d $DB <<EOF\nSELECT 1;\nEOF\nrc=$?\nexit $rc\n";
+    std::fs::write(dir.join("jobs/crlf.sh"), job.replace('\n', "\r\n")).unwrap();
+    let utf16: Vec<u8> = std::iter::once(0xFEFFu16)
+        .chain(job.encode_utf16())
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    std::fs::write(dir.join("jobs/wide.sh"), utf16).unwrap();
+    rsqlmig(&moto)
+        .args(["publish", dir.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("crlf.sh:1:12: error IO006"))
+        .stderr(predicate::str::contains(
+            "wide.sh:1:1: error IO005: the script is UTF-16LE",
+        ))
+        .stderr(predicate::str::contains("nothing published"));
+}
+
+#[test]
+fn prune_needs_the_whole_catalog() {
+    let moto = Moto::start();
+    rsqlmig(&moto)
+        .args([
+            "publish",
+            "catalog",
+            "--workflow",
+            "blog_test_workflow",
+            "--prune",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--prune"));
+}
+
+#[test]
+fn catalogs_with_their_own_names_do_not_prune_each_other() {
+    let moto = Moto::start();
+    let tmp = tempfile::tempdir().unwrap();
+    // Two teams, each with a directory called `catalog`, publishing to one table.
+    let team = |team: &str, workflow: &str| {
+        let dir = tmp.path().join(team).join("catalog");
+        std::fs::create_dir_all(dir.join("workflows")).unwrap();
+        std::fs::create_dir_all(dir.join("jobs")).unwrap();
+        std::fs::write(dir.join("catalog.yaml"), format!("name: {team}\n")).unwrap();
+        std::fs::write(
+            dir.join(format!("workflows/{workflow}.yaml")),
+            format!("workflow_id: {workflow}\njobs:\n  - script: {workflow}_job.sh\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join(format!("jobs/{workflow}_job.sh")),
+            "#!/bin/bash\nsource $1/get_redshift_creds.sh $2\nrsql -h $HOST -U $USER -d $DB <<EOF\nSELECT 1;\nEOF\nrc=$?\nexit $rc\n",
+        )
+        .unwrap();
+        dir.to_str().unwrap().to_string()
+    };
+    let (a, b) = (team("team_a", "wf_a"), team("team_b", "wf_b"));
+    rsqlmig(&moto).args(["bootstrap", &a]).assert().success();
+    rsqlmig(&moto).args(["publish", &a]).assert().success();
+    rsqlmig(&moto).args(["publish", &b]).assert().success();
+    let plan =
+        json(rsqlmig(&moto).args(["publish", &b, "--prune", "--dry-run", "--format", "json"]));
+    assert_eq!(plan["items"]["deleted"], serde_json::json!([]));
+    assert_eq!(plan["objects"]["deleted"], serde_json::json!([]));
+}

@@ -33,6 +33,9 @@ struct Env {
 
 /// moto with the framework's tables, the calls table and these stand-ins; a catalog naming them.
 /// `master_wait` > 0 makes each job of the master stand-in take that many seconds.
+const RESUME_MACHINE: &str = "ResumeClusterStateMachine-7Hk2LpQ9";
+const PAUSE_MACHINE: &str = "PauseClusterStateMachine-Q2mX81Zp";
+
 fn setup(master_wait: u32, failing_resume: bool) -> Env {
     let moto = Moto::start();
     let c = moto.clients();
@@ -51,8 +54,10 @@ fn setup(master_wait: u32, failing_resume: bool) -> Env {
         };
         for (name, definition) in [
             ("test-master", sm::master(JOB_AUDIT, master_wait)),
-            ("test-resume", resume),
-            ("test-pause", sm::cluster_recorder(CALLS, "pause")),
+            // Deployed by CloudFormation, the cluster machines have generated names: the
+            // catalog's defaults (the logical ids) find them by prefix.
+            (RESUME_MACHINE, resume),
+            (PAUSE_MACHINE, sm::cluster_recorder(CALLS, "pause")),
         ] {
             c.sfn
                 .create_state_machine()
@@ -69,8 +74,7 @@ fn setup(master_wait: u32, failing_resume: bool) -> Env {
     std::fs::create_dir_all(dir.path().join("workflows")).unwrap();
     std::fs::write(
         dir.path().join("catalog.yaml"),
-        "aws:\n  region: us-east-1\n  master_state_machine: test-master\n  \
-         resume_state_machine: test-resume\n  pause_state_machine: test-pause\n",
+        "aws:\n  region: us-east-1\n  master_state_machine: test-master\n",
     )
     .unwrap();
     Env {
@@ -550,7 +554,14 @@ fn a_used_execution_id_is_refused_and_the_old_row_is_kept() {
 #[test]
 fn an_invalid_execution_id_is_refused_before_any_call() {
     let dir = tempfile::tempdir().unwrap();
-    for bad in ["has space", "a/b", "semi;colon", &"x".repeat(81), ""] {
+    for bad in [
+        "has space",
+        "a/b",
+        "semi;colon",
+        &"x".repeat(81),
+        "",
+        "nightly(rerun)'2",
+    ] {
         let mut cmd = Command::cargo_bin("rsqlmig").unwrap();
         // Nothing listens there: a call would fail with "cannot reach the endpoint".
         let out = cmd
@@ -742,9 +753,9 @@ fn the_cluster_is_resumed_before_and_paused_after_even_a_failed_workflow() {
             call("dw-1-resume", "resume", &input),
         ]
     );
-    let resume = env.execution("test-resume", "dw-1-resume").unwrap();
+    let resume = env.execution(RESUME_MACHINE, "dw-1-resume").unwrap();
     let master = env.execution("test-master", "dw-1").unwrap();
-    let pause = env.execution("test-pause", "dw-1-pause").unwrap();
+    let pause = env.execution(PAUSE_MACHINE, "dw-1-pause").unwrap();
     assert!(date(resume.stop_date()) <= date(Some(master.start_date())));
     assert!(date(master.stop_date()) <= date(Some(pause.start_date())));
 
@@ -784,8 +795,8 @@ fn the_cluster_is_resumed_before_and_paused_after_even_a_failed_workflow() {
     let out = env.run("dw", "dw-2", &[]);
     assert_exit(&out, 0);
     assert_contains(&stderr(&out), &["left running (pause_after: false)"]);
-    assert!(env.execution("test-pause", "dw-2-pause").is_none());
-    assert!(env.execution("test-resume", "dw-2-resume").is_some());
+    assert!(env.execution(PAUSE_MACHINE, "dw-2-pause").is_none());
+    assert!(env.execution(RESUME_MACHINE, "dw-2-resume").is_some());
 }
 
 #[test]
@@ -803,6 +814,55 @@ fn a_failed_resume_skips_the_workflow() {
     );
     let actions: Vec<String> = calls(&env).into_iter().map(|c| c.1).collect();
     assert_eq!(actions, ["resume"]);
+}
+
+#[test]
+fn a_workflow_out_of_sight_is_left_running_with_its_cluster() {
+    // The master waits 8 s; the job audit table goes away while it runs, so watching fails.
+    let env = setup(8, false);
+    env.config("dw", &[("y", "parallel", &["a.sh"])]);
+    env.cluster_file("dw", true);
+    // Started in the background (assert_cmd's Command only runs to the end).
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("rsqlmig"));
+    for (k, v) in env.moto.env() {
+        cmd.env(k, v);
+    }
+    let run = cmd
+        .args(["run", "dw", "--execution-id", "dw-lost", "--format", "json"])
+        .arg("--catalog")
+        .arg(env.dir.path())
+        .args(["--poll-interval-ms", "200"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while env.execution("test-master", "dw-lost").is_none() {
+        assert!(started.elapsed().as_secs() < 30, "the master never started");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    block_on(
+        env.clients
+            .dynamodb
+            .delete_table()
+            .table_name(JOB_AUDIT)
+            .send(),
+    )
+    .unwrap()
+    .unwrap();
+    let out = run.wait_with_output().unwrap();
+    let doc = exit_json(&out, 3);
+    assert_eq!(doc["waited"], "lost_sight");
+    assert_eq!(
+        doc["cluster"]["pause"],
+        Value::Null,
+        "no pause under a running workflow"
+    );
+    assert_contains(
+        &stderr(&out),
+        &["may still be running", "rsqlmig status dw"],
+    );
+    assert!(env.execution(PAUSE_MACHINE, "dw-lost-pause").is_none());
 }
 
 #[test]

@@ -16,7 +16,7 @@ rsql -h $HOST -U $USER -d $DB <<EOF
 
 \os del C:\exports\branch_network.txt
 
-\export report file=C:\exports\branch_network.txt
+\export report file='C:\\\exports\\\branch_network.txt'
 
 SELECT  b.BRANCH_ID
       , b.BRANCH_NM
@@ -25,7 +25,7 @@ SELECT  b.BRANCH_ID
       , COALESCE(b.CLOSE_DT, DATE '9999-12-31') AS "CLOSE_DT"
 FROM    ${REF_DB}.BRANCH b
 WHERE   b.BRANCH_TYPE_CD IN ('FULL', 'KIOSK')
-ORDER BY 1;
+ORDER BY 1 NULLS FIRST;
 \if :ERROR <> 0
   \goto ERRORS
 \endif

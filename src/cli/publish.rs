@@ -25,8 +25,9 @@ pub struct PublishArgs {
     /// Read the current state and print the plan; write nothing.
     #[arg(long)]
     dry_run: bool,
-    /// Also delete items and scripts this catalog published before and no longer has.
-    #[arg(long)]
+    /// Also delete items and scripts this catalog published before and no longer has (the
+    /// whole catalog only: with --workflow, every other workflow would look removed).
+    #[arg(long, conflicts_with = "workflows")]
     prune: bool,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -102,6 +103,7 @@ fn lint_errors(catalog: &Catalog) -> Vec<String> {
             ));
             continue;
         };
+        lines.extend(unrunnable_by_sh(&path, &decoded));
         let info = crate::lint::file_info(&path, &decoded.text, &options);
         let report = crate::lint::lint(&decoded.text, &info, &options);
         let errors: Vec<_> = report
@@ -119,6 +121,31 @@ fn lint_errors(catalog: &Catalog) -> Vec<String> {
                 f.message
             ));
         }
+    }
+    lines
+}
+
+/// Why the framework's `sh` cannot run the job script at `path`, as `file:line:col` lines: it
+/// runs every job as `sh <script> …` on Linux, which cannot read UTF-16 or a byte-order mark and
+/// reads a CR as part of each line (the secret's name becomes `$2\r`).
+fn unrunnable_by_sh(path: &Path, decoded: &crate::text::Decoded) -> Vec<String> {
+    let mut lines = Vec::new();
+    if decoded.encoding != crate::text::Encoding::Utf8 {
+        lines.push(format!(
+            "{}:1:1: error IO005: the script is {}: the framework runs it with sh, which needs \
+UTF-8 without a byte-order mark (`rsqlmig convert --target framework` writes it so)",
+            path.display(),
+            decoded.encoding.name()
+        ));
+    }
+    if let Some(cr) = memchr::memchr(b'\r', decoded.text.as_bytes()) {
+        let line = 1 + memchr::memchr_iter(b'\n', &decoded.text.as_bytes()[..cr]).count();
+        let column = cr - decoded.text[..cr].rfind('\n').map_or(0, |nl| nl + 1) + 1;
+        lines.push(format!(
+            "{}:{line}:{column}: error IO006: CR line ending: sh reads the CR as part of the \
+line; save the script with LF line endings (`rsqlmig convert --target framework` writes them)",
+            path.display()
+        ));
     }
     lines
 }
@@ -166,7 +193,11 @@ pub fn run(args: PublishArgs) -> Result<i32> {
         bucket: aws.bucket.clone(),
         key_prefix: aws.key_prefix.clone(),
         config_table: aws.config_table.clone(),
-        catalog: catalog_identity(&args.catalog),
+        catalog: catalog
+            .settings
+            .name
+            .clone()
+            .unwrap_or_else(|| catalog_identity(&args.catalog)),
         workflows,
         scripts,
         dry_run: args.dry_run,
@@ -192,8 +223,8 @@ pub fn run(args: PublishArgs) -> Result<i32> {
     Ok(exit::OK)
 }
 
-/// What identifies this catalog's items and manifests for `--prune`: the catalog directory's
-/// name (`catalog`), unless it cannot be read.
+/// What identifies this catalog's items and manifests for `--prune` when catalog.yaml names
+/// none: the catalog directory's name (`catalog`), unless it cannot be read.
 fn catalog_identity(dir: &Path) -> String {
     let abs = crate::cli::inputs::absolute(dir);
     abs.file_name()

@@ -130,7 +130,12 @@ fn display_mode() -> Mode {
     }
 }
 
+/// The catalog's settings; the framework's defaults when the default `catalog` directory does
+/// not exist, but a directory named with --catalog must (its workflow may have a cluster).
 fn settings(dir: &Path) -> Result<catalog::Settings> {
+    if dir != Path::new(DEFAULT_CATALOG) && !dir.is_dir() {
+        bail!("--catalog {}: no such directory", dir.display());
+    }
     catalog::load_settings(dir).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
@@ -208,9 +213,10 @@ pub fn run(args: RunArgs) -> Result<i32> {
         None => (id::generate(&args.workflow_id, chrono::Utc::now()), true),
     };
     if !id::is_shell_safe(&execution_id) {
-        eprintln!(
-            "warning: execution id {execution_id:?} has characters other than A-Z a-z 0-9 . _ -: \
-             the framework's hosts put it unquoted into a shell command line"
+        // A broken command line on the host sends no callback: the execution would hang.
+        bail!(
+            "execution id {execution_id:?} has characters other than A-Z a-z 0-9 . _ -: the \
+             framework's hosts put it unquoted into a shell command line"
         );
     }
     let settings = settings(&args.catalog)?;
@@ -253,9 +259,17 @@ pub fn run(args: RunArgs) -> Result<i32> {
     let code = report.exit_code();
     let what = format!("workflow {} execution {execution_id}", args.workflow_id);
     match report.waited {
+        Waited::TimedOut if report.execution_arn.is_none() => eprintln!(
+            "the cluster resume was still running after --timeout {}s: {what} was not started, and the cluster may come up and stay up (pause it with `rsqlmig cluster pause`)",
+            args.timeout.unwrap_or_default()
+        ),
         Waited::TimedOut => eprintln!(
             "{what} is still running after --timeout {}s (it was left running); keep watching with: {status_cmd}",
             args.timeout.unwrap_or_default()
+        ),
+        Waited::LostSight => eprintln!(
+            "{what}: {}",
+            report.error.as_deref().unwrap_or("watching failed")
         ),
         Waited::Interrupted => {
             eprintln!("stopped watching; {what} keeps running. Resume watching with: {status_cmd}")
@@ -316,7 +330,7 @@ pub fn status(args: StatusArgs) -> Result<i32> {
     })??;
     print_report(&report, args.format);
     match report.waited {
-        Waited::TimedOut | Waited::Interrupted => {
+        Waited::TimedOut | Waited::Interrupted | Waited::LostSight => {
             eprintln!("stopped watching; the execution keeps running. Resume with: {status_cmd}")
         }
         Waited::Snapshot

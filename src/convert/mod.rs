@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::convert::context::ParsedScript;
 use crate::diagnostic::{Diagnostic, Edit, Severity, apply_edits, span_before_edits};
+use crate::rules::bteq::requests::FRAMEWORK_JOB_TEXT;
 use crate::rules::bteq::unsupported::{UTILITY_SCRIPT, utility_marker};
 use crate::rules::bteq::{logon, requests};
 use crate::syntax::shell::{self, ShellError};
@@ -135,13 +136,21 @@ pub fn convert_file_as(
     } else {
         convert_plain(&src, line_ending, target, path)
     };
-    let (status, output, diagnostics, secrets) = match result {
+    let (status, output, mut diagnostics, secrets) = match result {
         Ok(ok) => ok,
         Err((status, diagnostics)) => {
             return FileConversion::failed(src, Some(decoded.encoding), status, diagnostics);
         }
     };
-    let output_bytes = match text::encode(&output, decoded.encoding) {
+    let (output, encoding) = match target {
+        Target::Rsql => (output, decoded.encoding),
+        Target::Framework => {
+            let (output, note) = runnable_by_sh(output, decoded.encoding, line_ending);
+            diagnostics.extend(note);
+            (output, Encoding::Utf8)
+        }
+    };
+    let output_bytes = match text::encode(&output, encoding) {
         Ok(b) => b,
         Err(e) => {
             let diag = Diagnostic::new(
@@ -162,6 +171,39 @@ pub fn convert_file_as(
         diagnostics,
         secrets,
     }
+}
+
+/// A framework job as `sh` on the framework's Linux host can run it: UTF-8 without a byte-order
+/// mark and LF line endings (with CR endings `sh` reads `$2\r` as the secret's name, and it
+/// cannot read UTF-16 at all), and the note that says so when the input was otherwise.
+fn runnable_by_sh(
+    output: String,
+    encoding: Encoding,
+    line_ending: LineEnding,
+) -> (String, Option<Diagnostic>) {
+    let crlf = line_ending == LineEnding::CrLf;
+    if encoding == Encoding::Utf8 && !crlf {
+        return (output, None);
+    }
+    let output = if crlf {
+        output.replace("\r\n", "\n")
+    } else {
+        output
+    };
+    let was = match (encoding, crlf) {
+        (Encoding::Utf8, _) => "has CRLF line endings".to_string(),
+        (e, false) => format!("is {}", e.name()),
+        (e, true) => format!("is {} with CRLF line endings", e.name()),
+    };
+    let note = Diagnostic::new(
+        FRAMEWORK_JOB_TEXT.code,
+        FRAMEWORK_JOB_TEXT.severity,
+        Span::empty(0),
+        format!(
+            "the job is written as UTF-8 with LF line endings (the input {was}): the framework runs it with sh"
+        ),
+    );
+    (output, Some(note))
 }
 
 type Converted = (Status, String, Vec<Diagnostic>, Vec<Span>);

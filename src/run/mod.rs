@@ -29,7 +29,7 @@ pub mod workflow;
 
 use std::time::Duration;
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, bail};
 use chrono::Utc;
 use serde::Serialize;
 use tokio::time::Instant;
@@ -224,8 +224,10 @@ pub async fn run(
     .await;
 
     // 7. Pause, whatever happened, unless the workflow is still running.
-    let still_running = matches!(report.waited, Waited::TimedOut | Waited::Interrupted)
-        || (outcome.is_ok() && report.waited == Waited::NotWaited);
+    let still_running = matches!(
+        report.waited,
+        Waited::TimedOut | Waited::Interrupted | Waited::LostSight
+    ) || (outcome.is_ok() && report.waited == Waited::NotWaited);
     if resumed && let (Some(target), Some((_, pause_arn))) = (&opts.cluster, &cluster_arns) {
         if !target.pause_after {
             watching.display.note(&format!(
@@ -342,12 +344,18 @@ async fn run_master(
     )
     .await;
     watching.display.end();
-    let (end, rows) = watched.map_err(|e| {
-        anyhow!(
-            "{e:#}; the execution may still be running: see `{}`",
-            watching.status_command
-        )
-    })?;
+    let (end, rows) = match watched {
+        Ok(watched) => watched,
+        Err(e) => {
+            // Started but out of sight: treated as still running, so the cluster stays up.
+            report.waited = Waited::LostSight;
+            report.error = Some(format!(
+                "{e:#}; the execution may still be running: see `{}`",
+                watching.status_command
+            ));
+            return Ok(());
+        }
+    };
     report.set_jobs(&config.rsql_jobs, &rows);
     record_end(clients, table, wf, exec_id, &end, report).await
 }

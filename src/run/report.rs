@@ -33,6 +33,8 @@ pub enum Waited {
     TimedOut,
     /// Ctrl-C.
     Interrupted,
+    /// Reading the execution's state failed after it started: it may still be running.
+    LostSight,
 }
 
 /// One job of the execution.
@@ -211,7 +213,7 @@ impl RunReport {
     /// 3 still running when the wait ended.
     pub fn exit_code(&self) -> i32 {
         match self.waited {
-            Waited::TimedOut | Waited::Interrupted => exit::STILL_RUNNING,
+            Waited::TimedOut | Waited::Interrupted | Waited::LostSight => exit::STILL_RUNNING,
             _ if self.cluster_failed() => exit::FAILED,
             Waited::NotWaited if self.status == "RUNNING" => exit::SUCCEEDED,
             _ => match (self.status.as_str(), self.audit_status.as_deref()) {
@@ -357,6 +359,7 @@ mod tests {
         assert_eq!(report("NOT_STARTED", Waited::Finished).exit_code(), 1);
         assert_eq!(report("RUNNING", Waited::TimedOut).exit_code(), 3);
         assert_eq!(report("RUNNING", Waited::Interrupted).exit_code(), 3);
+        assert_eq!(report("RUNNING", Waited::LostSight).exit_code(), 3);
         assert_eq!(report("RUNNING", Waited::NotWaited).exit_code(), 0);
         let mut paused_badly = report("SUCCEEDED", Waited::Finished);
         paused_badly.cluster = Some(ClusterReport {

@@ -6,11 +6,15 @@ use chrono::{DateTime, Utc};
 use super::time;
 use crate::aws::{Clients, describe};
 
-/// The ARN of the state machine called `name` (an ARN is taken as it is).
+/// The ARN of the state machine called `name` (an ARN is taken as it is). Without one of that
+/// exact name, the one machine named `name-…`: CloudFormation names the framework's cluster
+/// machines `ResumeClusterStateMachine-<random>` (reference `framework.md` §2.5, §2.7).
 pub async fn state_machine_arn(clients: &Clients, name: &str) -> Result<String> {
     if name.starts_with("arn:") {
         return Ok(name.to_string());
     }
+    let generated_prefix = format!("{name}-");
+    let mut generated: Vec<(String, String)> = Vec::new();
     let mut token: Option<String> = None;
     loop {
         let out = clients
@@ -23,10 +27,29 @@ pub async fn state_machine_arn(clients: &Clients, name: &str) -> Result<String> 
         if let Some(sm) = out.state_machines().iter().find(|sm| sm.name() == name) {
             return Ok(sm.state_machine_arn().to_string());
         }
+        generated.extend(
+            out.state_machines()
+                .iter()
+                .filter(|sm| sm.name().starts_with(&generated_prefix))
+                .map(|sm| (sm.name().to_string(), sm.state_machine_arn().to_string())),
+        );
         match out.next_token() {
             Some(t) if !t.is_empty() => token = Some(t.to_string()),
             _ => break,
         }
+    }
+    match generated.as_slice() {
+        [(_, arn)] => return Ok(arn.clone()),
+        [] => {}
+        several => bail!(
+            "no state machine named {name} but several named {generated_prefix}…: {}; name the \
+             one to use (its full name or ARN) in the catalog's aws settings",
+            several
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
     bail!(
         "no state machine named {name} in region {}: check the catalog's aws settings \

@@ -17,7 +17,7 @@ use crate::convert::context::{Command, ConvertContext, Output};
 use crate::diagnostic::Severity;
 use crate::rules::Rule;
 
-pub const RULES: [&Rule; 40] = [
+pub const RULES: [&Rule; 41] = [
     &logon::LOGON_REMOVED,
     &logon::LOGON_FILE_REMOVED,
     &logon::LOGOFF_DROPPED,
@@ -57,6 +57,7 @@ pub const RULES: [&Rule; 40] = [
     &requests::BTEQ_WITHOUT_HEREDOC,
     &requests::BTEQ_OPTION,
     &requests::LINE_CONTINUATION,
+    &requests::FRAMEWORK_JOB_TEXT,
     &unsupported::UTILITY_SCRIPT,
 ];
 

@@ -124,6 +124,21 @@ of a line is an escaped backslash and joins nothing.\n\nBefore:\n```\nbteq <<EOF
 <> 0\n  \\exit 8\n\\endif\nEOF\n```",
 };
 
+pub const FRAMEWORK_JOB_TEXT: Rule = Rule {
+    code: "BQ089",
+    name: "framework-job-text",
+    kind: RuleKind::Convert,
+    severity: Severity::Info,
+    summary: "A framework job is written as UTF-8 with LF line endings, whatever the input's encoding and line endings",
+    doc: "The framework runs every job as `sh <script> <instance_code_dir> <secret_id>` on a \
+Linux host. With CRLF line endings the shell reads each line's CR as part of its last word \
+(the secret's name becomes `$2\\r`, `EOF\\r` does not end the heredoc), and it cannot read \
+UTF-16 or a byte-order mark at all. `convert --target framework` therefore writes the job as \
+UTF-8 with LF endings and says so; the `rsql` target keeps the input's encoding and line \
+endings.\n\nBefore (UTF-16, CRLF):\n```\nSELECT 1;\r\n```\nAfter (UTF-8, LF):\n```\n#!/bin/bash\n\
+…\nSELECT 1;\n…\n```",
+};
+
 /// The edits that join the continued lines of an unquoted heredoc's body (relative to the body),
 /// each reported.
 pub fn join_continued_lines(
