@@ -135,8 +135,8 @@ Linux host. With CRLF line endings the shell reads each line's CR as part of its
 (the secret's name becomes `$2\\r`, `EOF\\r` does not end the heredoc), and it cannot read \
 UTF-16 or a byte-order mark at all. `convert --target framework` therefore writes the job as \
 UTF-8 with LF endings and says so; the `rsql` target keeps the input's encoding and line \
-endings.\n\nBefore (UTF-16, CRLF):\n```\nSELECT 1;\r\n```\nAfter (UTF-8, LF):\n```\n#!/bin/bash\n\
-…\nSELECT 1;\n…\n```",
+endings. The example is a UTF-16LE file with CRLF endings; the job is UTF-8 with LF endings.\n\nBefore:\n```\nSELECT 1;\n```\n\
+After:\n```\n#!/bin/bash\n…\nSELECT 1;\n…\n```",
 };
 
 /// The edits that join the continued lines of an unquoted heredoc's body (relative to the body),
