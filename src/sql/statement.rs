@@ -491,26 +491,31 @@ impl<'a> Statement<'a> {
     }
 
     fn skip_locking(&self, mut i: usize) -> usize {
-        // LOCKING|LOCK [ROW|TABLE|DATABASE|VIEW] [name] FOR|IN <mode> [MODE] [NOWAIT]
+        // LOCKING|LOCK [ROW|TABLE|DATABASE|VIEW] [name] [FOR|IN] <mode> [MODE] [NOWAIT]
+        const MODES: [&str; 7] = [
+            "ACCESS",
+            "READ",
+            "WRITE",
+            "EXCLUSIVE",
+            "SHARE",
+            "LOAD",
+            "CHECKSUM",
+        ];
         while self.is_any(i, &["LOCKING", "LOCK"]) {
-            let Some(for_at) =
-                (i + 1..self.len().min(i + 8)).find(|&k| self.is_any(k, &["FOR", "IN"]))
+            // The mode follows FOR/IN or, as Teradata also allows, the object itself.
+            let Some(mode_at) = self
+                .after_lock_object(i + 1)
+                .filter(|&k| self.is_any(k, &MODES))
+                .or_else(|| {
+                    (i + 1..self.len().min(i + 8))
+                        .find(|&k| self.is_any(k, &["FOR", "IN"]))
+                        .map(|k| k + 1)
+                })
             else {
                 return i;
             };
-            let mut end = for_at + 1;
-            if self.is_any(
-                end,
-                &[
-                    "ACCESS",
-                    "READ",
-                    "WRITE",
-                    "EXCLUSIVE",
-                    "SHARE",
-                    "LOAD",
-                    "CHECKSUM",
-                ],
-            ) {
+            let mut end = mode_at;
+            if self.is_any(end, &MODES) {
                 end += 1;
             } else {
                 return i;
@@ -524,6 +529,18 @@ impl<'a> Statement<'a> {
             i = end;
         }
         i
+    }
+
+    /// The token after the object of a `LOCKING` written without FOR/IN, whose object starts at
+    /// `k`: `ROW`, or `TABLE|DATABASE|VIEW name`.
+    fn after_lock_object(&self, k: usize) -> Option<usize> {
+        if self.is(k, "ROW") {
+            return Some(k + 1);
+        }
+        if self.is_any(k, &["TABLE", "DATABASE", "VIEW"]) {
+            return self.name_end(k + 1).map(|end| end + 1);
+        }
+        None
     }
 
     /// The end of the `LOCKING … FOR …` prefix chain starting at `i` (exclusive), or `i`.

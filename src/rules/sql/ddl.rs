@@ -51,12 +51,15 @@ pub const COLUMN_ATTRIBUTES: Rule = Rule {
 describe Teradata display formats, titles, server character sets, comparison rules and \
 multi-value compression; Redshift has none of them and picks column encodings itself. `DATE \
 FORMAT 'YYYY-MM-DD'` keeps `DATE`. Removing `NOT CASESPECIFIC` makes the column compare \
-case-sensitively, and Redshift counts `VARCHAR` lengths in bytes, not `UNICODE` characters: \
-both are reported as notes. Removing `UPPERCASE` stops values being stored upper-cased: a \
+case-sensitively: a note. Redshift counts `VARCHAR` lengths in bytes, not `UNICODE` characters, \
+so `VARCHAR(n) CHARACTER SET UNICODE` becomes `VARCHAR(4n)` (at most 65535), room for any n \
+characters in UTF-8; a `CHAR(n)` UNICODE column is reported, as Redshift's CHAR holds \
+single-byte characters only. Removing `UPPERCASE` stops values being stored upper-cased: a \
 warning. `WITH DEFAULT` (the type's own default) is kept and flagged: write `DEFAULT value`.\n\n\
 Before:\n```\nCREATE TABLE t\n( cust_nm VARCHAR(100) CHARACTER SET \
-LATIN NOT CASESPECIFIC\n, open_dt DATE FORMAT 'YYYY-MM-DD' COMPRESS (DATE '9999-12-31')\n);\n```\n\
-After:\n```\nCREATE TABLE t\n( cust_nm VARCHAR(100)\n, open_dt DATE\n);\n```",
+LATIN NOT CASESPECIFIC\n, city_nm VARCHAR(60) CHARACTER SET UNICODE\n, open_dt DATE FORMAT \
+'YYYY-MM-DD' COMPRESS (DATE '9999-12-31')\n);\n```\nAfter:\n```\nCREATE TABLE t\n( cust_nm \
+VARCHAR(100)\n, city_nm VARCHAR(240)\n, open_dt DATE\n);\n```",
 };
 
 pub const PRIMARY_INDEX: Rule = Rule {
@@ -889,6 +892,8 @@ fn column_attributes(s: &Statement, out: &mut Findings) {
     for (first, last) in column_defs(s) {
         let depth = s.depth[first];
         let mut runs: Vec<Range> = Vec::new();
+        // CHARACTER SET UNICODE at a token, on a VARCHAR whose length is the token at n's index.
+        let mut widened: Option<(usize, usize, u64)> = None;
         let mut k = first + 1;
         while k <= last {
             if s.depth[k] != depth {
@@ -922,15 +927,37 @@ fn column_attributes(s: &Statement, out: &mut Findings) {
                     s.range(k, end),
                     "NOT CASESPECIFIC removed: Redshift compares this column case-sensitively (add COLLATE CASE_INSENSITIVE if queries rely on it)",
                 );
-            } else if s.is_seq(k, &["CHARACTER", "SET"]) && s.is(k + 2, "UNICODE") && !unicode_noted
-            {
-                unicode_noted = true;
-                out.report(
-                    &COLUMN_ATTRIBUTES,
-                    Severity::Info,
-                    s.range(k, end),
-                    "CHARACTER SET UNICODE removed: Redshift VARCHAR lengths count bytes, so non-ASCII text may need a longer column",
-                );
+            } else if s.is_seq(k, &["CHARACTER", "SET"]) && s.is(k + 2, "UNICODE") {
+                match unicode_length(s, first, k) {
+                    UnicodeLength::Varying(at, n) => {
+                        widened = Some((k, at, n));
+                        if !unicode_noted {
+                            unicode_noted = true;
+                            out.report(
+                                &COLUMN_ATTRIBUTES,
+                                Severity::Info,
+                                s.range(k, end),
+                                "CHARACTER SET UNICODE removed and the VARCHAR length multiplied by 4 (at most 65535): Redshift counts bytes, and a UTF-8 character takes up to 4",
+                            );
+                        }
+                    }
+                    UnicodeLength::Fixed => out.report(
+                        &COLUMN_ATTRIBUTES,
+                        Severity::Warning,
+                        s.range(k, end),
+                        "CHARACTER SET UNICODE removed from a CHAR column: Redshift CHAR holds single-byte characters only; make it VARCHAR(4 × length) if it holds non-ASCII text",
+                    ),
+                    UnicodeLength::Other if !unicode_noted => {
+                        unicode_noted = true;
+                        out.report(
+                            &COLUMN_ATTRIBUTES,
+                            Severity::Info,
+                            s.range(k, end),
+                            "CHARACTER SET UNICODE removed: Redshift VARCHAR lengths count bytes, so non-ASCII text may need a longer column",
+                        );
+                    }
+                    UnicodeLength::Other => {}
+                }
             }
             match runs.last_mut() {
                 Some(run) if run.1 + 1 == k => run.1 = end,
@@ -939,12 +966,54 @@ fn column_attributes(s: &Statement, out: &mut Findings) {
             k = end + 1;
         }
         for (a, b) in runs {
-            if b == last {
-                delete_back(s, out, a, b);
-            } else {
-                delete_inline(s, out, a, b);
-            }
+            // A VARCHAR widens in the same rewrite that removes its CHARACTER SET UNICODE, so a
+            // second conversion finds nothing to widen again.
+            let widen = widened.filter(|&(attr, _, _)| (a..=b).contains(&attr));
+            out.rewrite(|out| {
+                if b == last {
+                    delete_back(s, out, a, b);
+                } else {
+                    delete_inline(s, out, a, b);
+                }
+                if let Some((_, at, n)) = widen {
+                    out.replace(s.span(at), n.saturating_mul(4).min(65_535).to_string());
+                }
+            });
         }
+    }
+}
+
+enum UnicodeLength {
+    /// `VARCHAR(n)`: the length's token and n.
+    Varying(usize, u64),
+    /// `CHAR(n)`.
+    Fixed,
+    Other,
+}
+
+/// The character type of the column defined from `first` (its name) to the attribute at `attr`.
+fn unicode_length(s: &Statement, first: usize, attr: usize) -> UnicodeLength {
+    let mut k = first + 1;
+    let varying = if s.is_any(k, &["VARCHAR", "CHARACTER", "CHAR"]) && s.is(k + 1, "VARYING") {
+        k += 2;
+        true
+    } else if s.is(k, "VARCHAR") {
+        k += 1;
+        true
+    } else if s.is_any(k, &["CHAR", "CHARACTER"]) {
+        k += 1;
+        false
+    } else {
+        return UnicodeLength::Other;
+    };
+    let length =
+        (k + 3 <= attr && s.kind_of(k) == Some(TokenKind::LParen) && s.partner(k) == Some(k + 2))
+            .then(|| s.text(k + 1).parse::<u64>().ok())
+            .flatten();
+    match (varying, length) {
+        (true, Some(n)) => UnicodeLength::Varying(k + 1, n),
+        (false, _) => UnicodeLength::Fixed,
+        (true, None) => UnicodeLength::Other,
     }
 }
 
@@ -1681,7 +1750,7 @@ flg CHAR(1) COMPRESS,\n  cd CHAR(2) CS COMPRESS NULL,\n  nt VARCHAR(10) TITLE 'N
 upd_dt DATE FORMAT 'YY/MM/DD'\n     COMPRESS,\n  \"Cust Nm\" VARCHAR(10) UC,\n  PRIMARY KEY (id)\n);";
         assert_eq!(
             conv(ddl),
-            "CREATE TABLE t (\n  id INTEGER NOT NULL,\n  nm VARCHAR(100),\n  nm2 VARCHAR(100) NOT NULL,\n  open_dt DATE,\n  \
+            "CREATE TABLE t (\n  id INTEGER NOT NULL,\n  nm VARCHAR(100),\n  nm2 VARCHAR(400) NOT NULL,\n  open_dt DATE,\n  \
 st CHAR(1),\n  amt DECIMAL(18,2) ,\n  neg INTEGER,\n  flg CHAR(1),\n  cd CHAR(2),\n  nt VARCHAR(10) NOT NULL DEFAULT 'x',\n  \
 upd_dt DATE,\n  \"Cust Nm\" VARCHAR(10),\n  PRIMARY KEY (id)\n);"
         );
@@ -1710,6 +1779,24 @@ upd_dt DATE,\n  \"Cust Nm\" VARCHAR(10),\n  PRIMARY KEY (id)\n);"
         assert!(
             ddl_findings("SELECT CAST(d AS DATE FORMAT 'YYYYMMDD') (TITLE 'x') FROM t;").is_empty()
         );
+    }
+
+    #[test]
+    fn unicode_varchar_lengths_count_bytes() {
+        assert_eq!(
+            conv(
+                "CREATE TABLE t (a VARCHAR(60) CHARACTER SET UNICODE NOT CASESPECIFIC, b CHARACTER VARYING(20000) CHARACTER SET UNICODE, c VARCHAR(5) CHARACTER SET LATIN)"
+            ),
+            "CREATE TABLE t (a VARCHAR(240), b CHARACTER VARYING(65535), c VARCHAR(5))"
+        );
+        // Converting again widens nothing: the attribute that asked for it is gone.
+        assert_eq!(
+            conv("CREATE TABLE t (a VARCHAR(240), b CHARACTER VARYING(65535))"),
+            "CREATE TABLE t (a VARCHAR(240), b CHARACTER VARYING(65535))"
+        );
+        let fixed = "CREATE TABLE t (a CHAR(3) CHARACTER SET UNICODE)";
+        assert_eq!(conv(fixed), "CREATE TABLE t (a CHAR(3))");
+        assert_eq!(codes(fixed), vec!["TD032"]);
     }
 
     #[test]

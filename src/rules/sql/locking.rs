@@ -12,7 +12,7 @@ pub const LOCKING_PREFIX: Rule = Rule {
     name: "locking-prefix",
     kind: RuleKind::Convert,
     severity: Severity::Info,
-    summary: "`LOCKING|LOCK [ROW|TABLE|DATABASE|VIEW] [name] FOR|IN ACCESS|READ|WRITE|EXCLUSIVE` prefixes are removed, in views too",
+    summary: "`LOCKING|LOCK [ROW|TABLE|DATABASE|VIEW] [name] [FOR|IN] ACCESS|READ|WRITE|EXCLUSIVE` prefixes are removed, in views too",
     doc: "Redshift uses snapshot isolation: readers never block writers, so `FOR ACCESS` (dirty \
 read) has no purpose, and writes are serialised by Redshift itself. Stacked prefixes and prefixes \
 inside `CREATE/REPLACE VIEW … AS` are removed with the line break after them. A removed `FOR WRITE` \
@@ -106,6 +106,26 @@ mod tests {
         assert_eq!(
             convert_sql("LOCKING TABLE s.UTIL_PARM FOR WRITE\nINSERT INTO s.UTIL_PARM VALUES (1);"),
             "INSERT INTO s.UTIL_PARM VALUES (1);"
+        );
+    }
+
+    #[test]
+    fn for_and_in_may_be_left_out() {
+        assert_eq!(
+            convert_sql(
+                "LOCKING ROW ACCESS
+SEL a FROM t WHERE b IN (1);"
+            ),
+            "SELECT a FROM t WHERE b IN (1);"
+        );
+        assert_eq!(
+            convert_sql("REPLACE VIEW v AS LOCK TABLE db.t ACCESS SELECT a FROM db.t;"),
+            "CREATE OR REPLACE VIEW v AS SELECT a FROM db.t;"
+        );
+        // A table named like a mode is still a name.
+        assert_eq!(
+            convert_sql("LOCKING TABLE access FOR ACCESS SELECT 1 FROM access;"),
+            "SELECT 1 FROM access;"
         );
     }
 }

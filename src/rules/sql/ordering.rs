@@ -1,5 +1,5 @@
-//! TD085: where NULLs sort. Teradata and Redshift put them at opposite ends, so every ORDER BY
-//! item says explicitly where they go.
+//! TD085–TD086: ORDER BY where Teradata and Redshift read it differently: where NULLs sort
+//! (opposite ends), and the rows a window aggregate with an ORDER BY covers.
 
 use crate::diagnostic::Severity;
 use crate::rules::sql::{Findings, SqlCheck, cased};
@@ -24,15 +24,95 @@ BY upd_ts DESC) = 1 ORDER BY k;\n```\nAfter:\n```\nSELECT * FROM t QUALIFY ROW_N
 (PARTITION BY k ORDER BY upd_ts DESC NULLS LAST) = 1 ORDER BY k NULLS FIRST;\n```",
 };
 
-pub const RULES: &[&Rule] = &[&NULL_ORDERING];
+pub const WINDOW_FRAME: Rule = Rule {
+    code: "TD086",
+    name: "window-frame",
+    kind: RuleKind::Convert,
+    severity: Severity::Info,
+    summary: "A window aggregate with ORDER BY and no ROWS gets Teradata's frame, `ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING`",
+    doc: "Teradata aggregates the whole partition when a window has an ORDER BY but no ROWS \
+clause; Redshift rejects an aggregate window function (SUM, AVG, COUNT, MIN, MAX, STDDEV, \
+VARIANCE) with an ORDER BY and no frame. The frame that keeps Teradata's result is written out. \
+FIRST_VALUE, LAST_VALUE and NTH_VALUE without a frame are reported: name the rows they should \
+see.\n\nBefore:\n```\nSELECT SUM(amt) OVER (PARTITION BY acct ORDER BY d) FROM t;\n```\n\
+After:\n```\nSELECT SUM(amt) OVER (PARTITION BY acct ORDER BY d NULLS FIRST ROWS BETWEEN \
+UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) FROM t;\n```",
+};
+
+pub const RULES: &[&Rule] = &[&NULL_ORDERING, &WINDOW_FRAME];
 
 /// Redshift sorts as Teradata does once told where NULLs go, so lint does not hold hand-written
 /// RSQL to Teradata's order.
-pub const CHECKS: &[SqlCheck] = &[SqlCheck {
-    rule: &NULL_ORDERING,
-    check: null_ordering,
-    redshift_valid: true,
-}];
+pub const CHECKS: &[SqlCheck] = &[
+    SqlCheck {
+        rule: &NULL_ORDERING,
+        check: null_ordering,
+        redshift_valid: true,
+    },
+    SqlCheck {
+        rule: &WINDOW_FRAME,
+        check: window_frame,
+        redshift_valid: false,
+    },
+];
+
+/// Aggregates that Redshift lets run over a window frame.
+const FRAMED_AGGREGATES: Keywords = Keywords::new(&[
+    "SUM",
+    "AVG",
+    "COUNT",
+    "MIN",
+    "MAX",
+    "STDDEV",
+    "STDDEV_SAMP",
+    "STDDEV_POP",
+    "VARIANCE",
+    "VAR_SAMP",
+    "VAR_POP",
+]);
+
+fn window_frame(s: &Statement, out: &mut Findings) {
+    for over in s.each("OVER") {
+        let Some(close) = s
+            .partner(over + 1)
+            .filter(|_| s.kind_of(over + 1) == Some(TokenKind::LParen))
+        else {
+            continue;
+        };
+        let inner = s.depth[over] + 1;
+        let ordered = s.find(over + 2, close, inner, "ORDER").is_some();
+        let framed = s
+            .find_where(over + 2, close, inner, |k| {
+                s.is_any(k, &["ROWS", "RANGE", "RESET"])
+            })
+            .is_some();
+        if !ordered || framed || over < 2 || s.kind_of(over - 1) != Some(TokenKind::RParen) {
+            continue;
+        }
+        let Some(name) = s.partner(over - 1).and_then(|open| open.checked_sub(1)) else {
+            continue;
+        };
+        if s.is_in(name, &FRAMED_AGGREGATES) {
+            out.insert(
+                s.span(close).start,
+                format!(
+                    " {}",
+                    cased(
+                        s.text(over),
+                        "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
+                    )
+                ),
+            );
+        } else if s.is_any(name, &["FIRST_VALUE", "LAST_VALUE", "NTH_VALUE"]) {
+            out.report(
+                &WINDOW_FRAME,
+                Severity::Error,
+                s.range(name, close),
+                "Redshift needs a frame for FIRST_VALUE, LAST_VALUE and NTH_VALUE with ORDER BY: add ROWS BETWEEN ... (Teradata's default was the whole partition)",
+            );
+        }
+    }
+}
 
 /// Words that end an ORDER BY list at its own depth.
 const ENDS_ORDER_BY: Keywords = Keywords::new(&[
@@ -157,6 +237,28 @@ WITHIN GROUP (ORDER BY n NULLS FIRST) FROM t"
             "SELECT a FROM (SELECT a FROM t ORDER BY a NULLS FIRST) x ORDER BY CASE WHEN a = 1 THEN 0 \
 ELSE 1 END NULLS FIRST"
         );
+    }
+
+    #[test]
+    fn ordered_window_aggregates_get_teradatas_frame() {
+        assert_eq!(
+            convert_sql(
+                "SELECT SUM(amt) OVER (PARTITION BY a ORDER BY d DESC), max(x) over (order by d) FROM t"
+            ),
+            "SELECT SUM(amt) OVER (PARTITION BY a ORDER BY d DESC NULLS LAST ROWS BETWEEN UNBOUNDED \
+PRECEDING AND UNBOUNDED FOLLOWING), max(x) over (order by d nulls first rows between unbounded \
+preceding and unbounded following) FROM t"
+        );
+        for kept in [
+            "SELECT SUM(amt) OVER (PARTITION BY a) FROM t",
+            "SELECT SUM(amt) OVER (ORDER BY d NULLS FIRST ROWS UNBOUNDED PRECEDING) FROM t",
+            "SELECT ROW_NUMBER() OVER (ORDER BY d NULLS FIRST) FROM t",
+        ] {
+            assert_eq!(convert_sql(kept), kept);
+        }
+        let first = "SELECT FIRST_VALUE(x) OVER (ORDER BY d NULLS FIRST) FROM t";
+        assert_eq!(convert_sql(first), first);
+        assert_eq!(codes(first), vec!["TD086"]);
     }
 
     #[test]
