@@ -579,6 +579,13 @@ impl<'a> Statement<'a> {
             "RENAME" => Kind::Rename,
             "COLLECT" => Kind::Collect,
             "DATABASE" => Kind::Database,
+            // `BEGIN QUERY LOGGING`, `END LOGGING`: administration, not a transaction.
+            "BEGIN" | "END"
+                if self.kind_of(i + 1) == Some(TokenKind::Word)
+                    && !self.is_any(i + 1, &["TRANSACTION", "WORK", "TRAN"]) =>
+            {
+                Kind::Other
+            }
             "BT" | "ET" | "BEGIN" | "END" | "COMMIT" | "ROLLBACK" | "ABORT" => Kind::Transaction,
             "SET" => Kind::Set,
             "CALL" => Kind::Call,

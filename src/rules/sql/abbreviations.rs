@@ -169,7 +169,7 @@ fn starts_statement(s: &Statement, i: usize) -> bool {
 }
 
 fn abbreviations(s: &Statement, out: &mut Findings) {
-    for i in s.each_of(&const { WordSet::of(&["SEL", "INS", "UPD", "DEL"]) }) {
+    for i in s.each_of(&const { WordSet::of(&["SEL", "INS", "UPD", "DEL", "CT"]) }) {
         let full = if s.is(i, "SEL") && !(i > 0 && s.kind_of(i - 1) == Some(TokenKind::Dot)) {
             "SELECT"
         } else if starts_statement(s, i) && s.is(i, "INS") {
@@ -178,6 +178,8 @@ fn abbreviations(s: &Statement, out: &mut Findings) {
             "UPDATE"
         } else if starts_statement(s, i) && s.is(i, "DEL") {
             "DELETE"
+        } else if i == s.body && s.is(i, "CT") && s.is_name_part(i + 1) {
+            "CREATE TABLE"
         } else {
             continue;
         };
@@ -397,6 +399,10 @@ mod tests {
         assert_eq!(
             convert_sql("SEL a FROM t WHERE b IN (SEL b FROM s);"),
             "SELECT a FROM t WHERE b IN (SELECT b FROM s);"
+        );
+        assert_eq!(
+            convert_sql("CT db.t (a INTEGER);"),
+            "CREATE TABLE db.t (a INTEGER);"
         );
         assert_eq!(
             convert_sql("DEL FROM t WHERE d < 1;"),

@@ -136,6 +136,21 @@ step.\n\nBefore:\n```\nEXEC ETL.OPEN_ETL_PRCSS('DLY_LOAD', NULL);\n```\nAfter:\n
 TD083 EXEC runs a Teradata macro: ...\nEXEC ETL.OPEN_ETL_PRCSS('DLY_LOAD', NULL);\n```",
 };
 
+pub const ATOMIC_UPSERT: Rule = Rule {
+    code: "TD087",
+    name: "atomic-upsert",
+    kind: RuleKind::Convert,
+    severity: Severity::Error,
+    summary: "Teradata's atomic upsert `UPDATE … ELSE INSERT …` is kept and flagged: rewrite it as MERGE",
+    doc: "`UPDATE t SET … WHERE k = 1 ELSE INSERT INTO t VALUES (…)` updates the row or, when \
+none matched, inserts one, in one statement. Redshift has no such form; MERGE does the same \
+(`MERGE INTO t USING (SELECT 1 AS k) s ON t.k = s.k WHEN MATCHED THEN UPDATE SET … WHEN NOT \
+MATCHED THEN INSERT VALUES (…)`). The statement is kept unchanged, UPDATE rules included, with \
+an action item.\n\nBefore:\n```\nUPDATE t SET n = n + 1 WHERE k = 1 ELSE INSERT INTO t VALUES \
+(1, 1);\n```\nAfter:\n```\n-- rsqlmig: TD087 Teradata's atomic upsert has no Redshift form …\n\
+UPDATE t SET n = n + 1 WHERE k = 1 ELSE INSERT INTO t VALUES (1, 1);\n```",
+};
+
 pub const HOST_VARIABLES: Rule = Rule {
     code: "TD084",
     name: "host-variables",
@@ -160,6 +175,7 @@ pub const RULES: &[&Rule] = &[
     &LIKE_ANY,
     &SAMPLE,
     &EXEC_MACRO,
+    &ATOMIC_UPSERT,
     &HOST_VARIABLES,
 ];
 
@@ -197,6 +213,11 @@ pub const CHECKS: &[SqlCheck] = &[
     SqlCheck {
         rule: &EXEC_MACRO,
         check: exec_macro,
+        redshift_valid: false,
+    },
+    SqlCheck {
+        rule: &ATOMIC_UPSERT,
+        check: atomic_upsert,
         redshift_valid: false,
     },
     SqlCheck {
@@ -727,7 +748,7 @@ fn statement_span(s: &Statement) -> Span {
 // ---------------------------------------------------------------------------------------------
 
 fn update_from(s: &Statement, out: &mut Findings) {
-    if s.kind != Kind::Update || !s.is_name_part(s.body + 1) {
+    if s.kind != Kind::Update || !s.is_name_part(s.body + 1) || upsert_else(s).is_some() {
         return;
     }
     let n_first = s.body + 1;
@@ -1736,6 +1757,26 @@ fn exec_macro(s: &Statement, out: &mut Findings) {
     }
 }
 
+/// The `ELSE` of an atomic upsert, `UPDATE … ELSE INSERT …`.
+fn upsert_else(s: &Statement) -> Option<usize> {
+    if s.kind != Kind::Update {
+        return None;
+    }
+    s.each("ELSE")
+        .find(|&k| s.depth[k] == 0 && s.is_any(k + 1, &["INSERT", "INS"]))
+}
+
+fn atomic_upsert(s: &Statement, out: &mut Findings) {
+    if let Some(k) = upsert_else(s) {
+        out.report(
+            &ATOMIC_UPSERT,
+            Severity::Error,
+            s.range(k, k + 1),
+            "Teradata's atomic upsert (UPDATE ... ELSE INSERT) has no Redshift form: rewrite it as MERGE INTO t USING (...) ON ... WHEN MATCHED THEN UPDATE ... WHEN NOT MATCHED THEN INSERT ...",
+        );
+    }
+}
+
 fn host_variables(s: &Statement, out: &mut Findings) {
     if s.kind == Kind::Using || !s.has_kind(TokenKind::Variable) {
         return;
@@ -2198,6 +2239,22 @@ mod tests {
             "INSERT INTO x SELECT * FROM (SELECT a FROM t order by RANDOM() limit 10) d;"
         );
         assert_eq!(conv("SELECT sample FROM t"), "SELECT sample FROM t");
+    }
+
+    #[test]
+    fn atomic_upserts_are_kept_and_flagged() {
+        for upsert in [
+            "UPDATE t SET n = n + 1 WHERE k = 1 ELSE INSERT INTO t VALUES (1, 1);",
+            "UPD a FROM t a SET n = 2 WHERE a.k = 1 ELSE INS t (1, 2);",
+        ] {
+            assert_eq!(
+                conv(upsert).replace("UPDATE", "UPD"),
+                upsert.replace("UPDATE", "UPD")
+            );
+            assert!(codes(upsert).contains(&"TD087"), "{upsert}");
+        }
+        // CASE … ELSE is no upsert.
+        assert!(!codes("UPDATE t SET n = CASE WHEN a = 1 THEN 0 ELSE 1 END;").contains(&"TD087"));
     }
 
     #[test]

@@ -41,9 +41,10 @@ pub const INDEX_STRPOS: Rule = Rule {
     name: "index-strpos",
     kind: RuleKind::Convert,
     severity: Severity::Info,
-    summary: "The string function `INDEX(s, sub)` becomes `STRPOS(s, sub)`",
-    doc: "Both return the 1-based position of the first occurrence, or 0. Only the two-argument \
-function in an expression is rewritten: `PRIMARY INDEX (c)`, `UNIQUE INDEX (c)` and secondary \
+    summary: "The string functions `INDEX(s, sub)` and `INSTR(s, sub)` become `STRPOS(s, sub)`",
+    doc: "All return the 1-based position of the first occurrence, or 0. Only the two-argument \
+function in an expression is rewritten (INSTR with a start position or an occurrence is an \
+action item, TD062): `PRIMARY INDEX (c)`, `UNIQUE INDEX (c)` and secondary \
 `INDEX (a, b)` clauses of DDL and COLLECT STATISTICS are left to the DDL rules.\n\nBefore:\n```\n\
 WHERE INDEX(cust_nm, ',') > 0\n```\nAfter:\n```\nWHERE STRPOS(cust_nm, ',') > 0\n```",
 };
@@ -64,9 +65,10 @@ pub const OREPLACE: Rule = Rule {
     name: "oreplace",
     kind: RuleKind::Convert,
     severity: Severity::Info,
-    summary: "`OREPLACE` becomes `REPLACE` and `OTRANSLATE` becomes `TRANSLATE`",
-    doc: "Teradata's Oracle-compatible string functions (also spelt `TD_SYSFNLIB.OREPLACE`) have \
-the same arguments as Redshift's REPLACE and TRANSLATE. A two-argument OREPLACE, which deletes \
+    summary: "`OREPLACE`, `OTRANSLATE` and `OADD_MONTHS` become `REPLACE`, `TRANSLATE` and `ADD_MONTHS`",
+    doc: "Teradata's Oracle-compatible functions (also spelt `TD_SYSFNLIB.OREPLACE`) have the \
+same arguments as Redshift's REPLACE, TRANSLATE and ADD_MONTHS (which, like OADD_MONTHS, keeps a \
+month's last day at the last day; TD058 still notes that it returns a TIMESTAMP). A two-argument OREPLACE, which deletes \
 the search string, gets an explicit empty replacement.\n\nBefore:\n```\nSELECT OREPLACE(phone, \
 '-', ''), OREPLACE(nm, '\"') FROM t;\n```\nAfter:\n```\nSELECT REPLACE(phone, '-', ''), \
 REPLACE(nm, '\"', '') FROM t;\n```",
@@ -83,6 +85,49 @@ fails with `SUBSTR() function is not supported`. SUBSTRING takes the same argume
 Teradata's SUBSTR, counts a start before 1 against the length (`SUBSTR(s, 0, 3)` is the first two \
 characters in both).\n\nBefore:\n```\nSELECT SUBSTR(acct_no, 1, 4), SUBSTR(nm, 3) FROM t;\n```\n\
 After:\n```\nSELECT SUBSTRING(acct_no, 1, 4), SUBSTRING(nm, 3) FROM t;\n```",
+};
+
+pub const TD_SYSFNLIB: Rule = Rule {
+    code: "TD066",
+    name: "td-sysfnlib",
+    kind: RuleKind::Convert,
+    severity: Severity::Info,
+    summary: "`TD_SYSFNLIB.f(…)` loses the prefix when Redshift has `f` with the same meaning; other library functions are action items",
+    doc: "Teradata's embedded-services functions may be called through their database, \
+`TD_SYSFNLIB`, which Redshift does not have. For the functions Redshift has under the same name \
+and with the same arguments (NVL, NVL2, DECODE, LPAD, RPAD, TRIM, TO_CHAR, TO_DATE, \
+TO_TIMESTAMP, LAST_DAY, MONTHS_BETWEEN, REGEXP_SUBSTR, …) the prefix is removed; the functions \
+other rules convert (OREPLACE, INDEX, SUBSTR, STRTOK, …) are left to them; any other \
+`TD_SYSFNLIB.` call is kept and reported.\n\nBefore:\n```\nSELECT TD_SYSFNLIB.NVL(a, 0), \
+TD_SYSFNLIB.LPAD(b, 5, '0') FROM t;\n```\nAfter:\n```\nSELECT NVL(a, 0), LPAD(b, 5, '0') FROM \
+t;\n```",
+};
+
+pub const RANDOM_RANGE: Rule = Rule {
+    code: "TD067",
+    name: "random-range",
+    kind: RuleKind::Convert,
+    severity: Severity::Info,
+    summary: "`RANDOM(low, high)` becomes `CAST(low + FLOOR(RANDOM() * (high - low + 1)) AS INTEGER)`",
+    doc: "Teradata's RANDOM(low, high) returns a whole number from low to high; Redshift's \
+RANDOM() takes no arguments and returns a fraction in [0, 1), which the rewrite scales to the \
+same range.\n\nBefore:\n```\nSELECT RANDOM(1, 100) FROM t;\n```\nAfter:\n```\nSELECT CAST(1 + \
+FLOOR(RANDOM() * (100 - 1 + 1)) AS INTEGER) FROM t;\n```",
+};
+
+pub const GREATEST_LEAST: Rule = Rule {
+    code: "TD068",
+    name: "greatest-least-nulls",
+    kind: RuleKind::Convert,
+    severity: Severity::Warning,
+    summary: "`GREATEST` and `LEAST` are kept and flagged: Redshift ignores NULL arguments where Teradata returns NULL",
+    doc: "In Teradata GREATEST and LEAST return NULL when any argument is NULL; Redshift's skip \
+NULL arguments and return NULL only when all are. Code that relies on NULL (an open-ended \
+`eff_to_dt` in a type-2 dimension, say) gets a date instead. The call is kept: where an \
+argument can be NULL, write `CASE WHEN a IS NULL OR b IS NULL THEN NULL ELSE LEAST(a, b) END`, \
+or mark the finding as reviewed.\n\nBefore:\n```\nSELECT LEAST(d.end_dt, s.end_dt) FROM d, s;\n```\n\
+After:\n```\n-- rsqlmig: TD068 LEAST ignores NULL arguments in Redshift …\nSELECT LEAST(d.end_dt, \
+s.end_dt) FROM d, s;\n```",
 };
 
 pub const STRTOK: Rule = Rule {
@@ -244,6 +289,9 @@ pub const RULES: &[&Rule] = &[
     &CHARACTER_LENGTH,
     &OREPLACE,
     &SUBSTR,
+    &TD_SYSFNLIB,
+    &RANDOM_RANGE,
+    &GREATEST_LEAST,
     &STRTOK,
     &DATE_VALUE,
     &CURRENT_TIMESTAMP,
@@ -292,6 +340,21 @@ pub const CHECKS: &[SqlCheck] = &[
         rule: &SUBSTR,
         check: substr,
         redshift_valid: false,
+    },
+    SqlCheck {
+        rule: &TD_SYSFNLIB,
+        check: td_sysfnlib,
+        redshift_valid: false,
+    },
+    SqlCheck {
+        rule: &RANDOM_RANGE,
+        check: random_range,
+        redshift_valid: false,
+    },
+    SqlCheck {
+        rule: &GREATEST_LEAST,
+        check: greatest_least,
+        redshift_valid: true,
     },
     SqlCheck {
         rule: &STRTOK,
@@ -539,6 +602,14 @@ fn index_strpos(s: &Statement, out: &mut Findings) {
             out.replace(s.range(start, i), cased(s.text(i), "STRPOS"));
         }
     }
+    // INSTR with a start or an occurrence is reported by `teradata_only`.
+    for i in s.each("INSTR") {
+        if let Some(start) = call_start(s, i)
+            && s.args(i + 1).len() == 2
+        {
+            out.replace(s.range(start, i), cased(s.text(i), "STRPOS"));
+        }
+    }
 }
 
 fn character_length(s: &Statement, out: &mut Findings) {
@@ -555,11 +626,13 @@ fn char_length_synonyms(s: &Statement, out: &mut Findings) {
 }
 
 fn oreplace(s: &Statement, out: &mut Findings) {
-    for i in s.each_of(&const { WordSet::of(&["OREPLACE", "OTRANSLATE"]) }) {
+    for i in s.each_of(&const { WordSet::of(&["OREPLACE", "OTRANSLATE", "OADD_MONTHS"]) }) {
         let (new, arity) = if s.is(i, "OREPLACE") {
             ("REPLACE", 2..=3)
         } else if s.is(i, "OTRANSLATE") {
             ("TRANSLATE", 3..=3)
+        } else if s.is(i, "OADD_MONTHS") {
+            ("ADD_MONTHS", 2..=2)
         } else {
             continue;
         };
@@ -572,7 +645,7 @@ fn oreplace(s: &Statement, out: &mut Findings) {
         }
         out.rewrite(|out| {
             out.replace(s.range(start, i), cased(s.text(i), new));
-            if args.len() == 2 {
+            if new == "REPLACE" && args.len() == 2 {
                 out.insert(s.span(args[1].1).end, ", ''");
             }
         });
@@ -587,6 +660,160 @@ fn substr(s: &Statement, out: &mut Findings) {
         if (2..=3).contains(&s.args(i + 1).len()) {
             out.replace(s.range(start, i), cased(s.text(i), "SUBSTRING"));
         }
+    }
+}
+
+/// Functions Redshift has under the same name, with the same arguments and meaning.
+const REDSHIFT_SAME: Keywords = Keywords::new(&[
+    "NVL",
+    "NVL2",
+    "DECODE",
+    "COALESCE",
+    "NULLIF",
+    "LPAD",
+    "RPAD",
+    "LTRIM",
+    "RTRIM",
+    "BTRIM",
+    "TRIM",
+    "INITCAP",
+    "UPPER",
+    "LOWER",
+    "LENGTH",
+    "CHR",
+    "ASCII",
+    "REPLACE",
+    "TRANSLATE",
+    "CONCAT",
+    "TO_CHAR",
+    "TO_DATE",
+    "TO_TIMESTAMP",
+    "LAST_DAY",
+    "MONTHS_BETWEEN",
+    "NEXT_DAY",
+    "ROUND",
+    "CEIL",
+    "CEILING",
+    "FLOOR",
+    "ABS",
+    "SIGN",
+    "MOD",
+    "POWER",
+    "SQRT",
+    "EXP",
+    "LN",
+    "LOG",
+    "SIN",
+    "COS",
+    "TAN",
+    "ASIN",
+    "ACOS",
+    "ATAN",
+    "ATAN2",
+    "REGEXP_REPLACE",
+    "REGEXP_SUBSTR",
+    "REGEXP_INSTR",
+    "REGEXP_COUNT",
+    "SOUNDEX",
+    "GREATEST",
+    "LEAST",
+]);
+
+/// Functions other rules convert, prefix included (through `call_start`).
+const CONVERTED_ELSEWHERE: Keywords = Keywords::new(&[
+    "ZEROIFNULL",
+    "NULLIFZERO",
+    "INDEX",
+    "INSTR",
+    "CHARACTERS",
+    "CHARS",
+    "CHARACTER_LENGTH",
+    "CHAR_LENGTH",
+    "OREPLACE",
+    "OTRANSLATE",
+    "OADD_MONTHS",
+    "SUBSTR",
+    "STRTOK",
+    "ADD_MONTHS",
+    "TO_NUMBER",
+    "TRUNC",
+]);
+
+fn td_sysfnlib(s: &Statement, out: &mut Findings) {
+    for lib in s.each("TD_SYSFNLIB") {
+        let name = lib + 2;
+        if after_dot(s, lib) || s.kind_of(lib + 1) != Some(TokenKind::Dot) || !s.is_call(name) {
+            continue;
+        }
+        if s.is_in(name, &REDSHIFT_SAME) {
+            out.delete(s.range(lib, lib + 1));
+        } else if !s.is_in(name, &CONVERTED_ELSEWHERE)
+            && !TERADATA_ONLY.iter().any(|(names, _)| s.is_any(name, names))
+        {
+            let close = s.partner(name + 1).unwrap_or(name + 1);
+            out.report(
+                &TD_SYSFNLIB,
+                Severity::Error,
+                s.range(lib, close),
+                format!(
+                    "TD_SYSFNLIB.{} is a Teradata library function without a known Redshift \
+counterpart: rewrite it",
+                    s.text(name)
+                ),
+            );
+        }
+    }
+}
+
+fn random_range(s: &Statement, out: &mut Findings) {
+    for i in s.each("RANDOM") {
+        let Some(start) = call_start(s, i) else {
+            continue;
+        };
+        let [(a0, a1), (b0, b1)] = s.args(i + 1)[..] else {
+            continue;
+        };
+        let close = s.partner(i + 1).unwrap_or(i + 1);
+        // An operand of more than one token keeps its own parentheses.
+        let operand = |a: usize, b: usize| {
+            if a == b {
+                s.slice(a, b).to_string()
+            } else {
+                format!("({})", s.slice(a, b))
+            }
+        };
+        let (low, high) = (operand(a0, a1), operand(b0, b1));
+        let kw = |word: &str| cased(s.text(i), word);
+        out.replace(
+            s.range(start, close),
+            format!(
+                "{}({low} + {}({}() * ({high} - {low} + 1)) {} {})",
+                kw("CAST"),
+                kw("FLOOR"),
+                kw("RANDOM"),
+                kw("AS"),
+                kw("INTEGER")
+            ),
+        );
+    }
+}
+
+fn greatest_least(s: &Statement, out: &mut Findings) {
+    for i in s.each_in(&const { Keywords::new(&["GREATEST", "LEAST"]) }) {
+        let Some(start) = call_start(s, i) else {
+            continue;
+        };
+        let close = s.partner(i + 1).unwrap_or(i + 1);
+        out.report(
+            &GREATEST_LEAST,
+            Severity::Warning,
+            s.range(start, close),
+            format!(
+                "{} ignores NULL arguments in Redshift, where Teradata returns NULL: check that \
+no argument can be NULL, or test for it",
+                Upper::of(s.text(i)).as_str()
+            ),
+        );
     }
 }
 
@@ -1729,6 +1956,14 @@ UNION ALL",
             "TD_QUARTER_END",
             "TD_YEAR_BEGIN",
             "TD_YEAR_END",
+            "MONTH_BEGIN",
+            "MONTH_END",
+            "WEEK_BEGIN",
+            "WEEK_END",
+            "QUARTER_BEGIN",
+            "QUARTER_END",
+            "YEAR_BEGIN",
+            "YEAR_END",
         ],
         "Teradata's period-boundary functions have no Redshift form: use \
 DATE_TRUNC('month', d)::DATE for a beginning and LAST_DAY(d) (or DATE_TRUNC of the next period \
@@ -1748,9 +1983,38 @@ minus one day) for an end; Teradata's weeks start on Sunday, DATE_TRUNC's on Mon
             "TD_MONTH_OF_YEAR",
             "QUARTER_OF_YEAR",
             "TD_QUARTER_OF_YEAR",
+            "DAYNUMBER_OF_WEEK",
+            "DAYNUMBER_OF_MONTH",
+            "DAYNUMBER_OF_YEAR",
+            "DAYNUMBER_OF_CALENDAR",
+            "WEEKNUMBER_OF_YEAR",
+            "WEEKNUMBER_OF_MONTH",
+            "WEEKNUMBER_OF_QUARTER",
+            "WEEKNUMBER_OF_CALENDAR",
+            "MONTHNUMBER_OF_YEAR",
+            "MONTHNUMBER_OF_QUARTER",
+            "MONTHNUMBER_OF_CALENDAR",
+            "QUARTERNUMBER_OF_YEAR",
+            "QUARTERNUMBER_OF_CALENDAR",
+            "YEARNUMBER_OF_CALENDAR",
         ],
         "Teradata's calendar functions have no Redshift form: use EXTRACT (DOW counts \
 Sunday as 0 where DAY_OF_WEEK counts it as 1; DAY, DOY, WEEK, MONTH, QUARTER)",
+    ),
+    (
+        &["REGEXP_SIMILAR"],
+        "REGEXP_SIMILAR (1 when the whole string matches) has no Redshift form: use \
+CASE WHEN s ~ '^(pattern)$' THEN 1 ELSE 0 END (add the match option by hand)",
+    ),
+    (
+        &["TO_NUMBER"],
+        "TO_NUMBER without a format has no Redshift form (Redshift's needs one): use \
+CAST(x AS DECIMAL(p, s)) with the precision the data needs",
+    ),
+    (
+        &["INSTR"],
+        "INSTR with a start position or an occurrence has no Redshift form: use \
+REGEXP_INSTR(s, sub, position, occurrence) with sub's regular-expression characters escaped",
     ),
     (
         &["TRUNC"],
@@ -1794,6 +2058,11 @@ SUM(CASE WHEN ... THEN 1 ELSE 0 END) OVER (...) and add it to PARTITION BY",
         let close = s.partner(i + 1).unwrap_or(i + 1);
         // `RANK()` is the window function; only `RANK(x DESC)` is Teradata's.
         if s.is(i, "RANK") && close <= i + 2 {
+            continue;
+        }
+        // Only one argument makes TO_NUMBER Teradata's; two make INSTR Redshift's STRPOS (TD052).
+        let arity = s.args(i + 1).len();
+        if (s.is(i, "TO_NUMBER") && arity != 1) || (s.is(i, "INSTR") && arity <= 2) {
             continue;
         }
         // `TRUNC(x)` and `TRUNC(x, 2)` are Redshift's too; only a format makes it Teradata's.
@@ -1986,6 +2255,59 @@ WHERE CHARACTERS(TRIM(e)) = 10"
             codes("SELECT SUBSTRING(a FROM 1 FOR 2) FROM t"),
             Vec::<&str>::new()
         );
+    }
+
+    #[test]
+    fn td_sysfnlib_prefixes_go_where_redshift_has_the_function() {
+        assert_eq!(
+            conv(
+                "SELECT TD_SYSFNLIB.NVL(a, 0), td_sysfnlib.lpad(b, 5, '0'), TD_SYSFNLIB.OREPLACE(c, 'x', 'y') FROM t"
+            ),
+            "SELECT NVL(a, 0), lpad(b, 5, '0'), REPLACE(c, 'x', 'y') FROM t"
+        );
+        let unknown = "SELECT TD_SYSFNLIB.EDITDISTANCE(a, b) FROM t";
+        assert_eq!(conv(unknown), unknown);
+        assert_eq!(codes(unknown), vec!["TD066"]);
+        // Flagged by TD062 alone.
+        assert_eq!(
+            codes("SELECT TD_SYSFNLIB.MONTH_BEGIN(d) FROM t"),
+            vec!["TD062"]
+        );
+    }
+
+    #[test]
+    fn random_ranges_are_scaled_from_redshifts_fraction() {
+        assert_eq!(
+            conv("SELECT RANDOM(1, 100), random(0, n - 1) FROM t"),
+            "SELECT CAST(1 + FLOOR(RANDOM() * (100 - 1 + 1)) AS INTEGER), cast(0 + floor(random() * ((n - 1) - 0 + 1)) as integer) FROM t"
+        );
+        assert_eq!(conv("SELECT RANDOM() FROM t"), "SELECT RANDOM() FROM t");
+    }
+
+    #[test]
+    fn greatest_and_least_are_flagged_for_their_nulls() {
+        let sql = "SELECT LEAST(d.end_dt, s.end_dt), GREATEST(a, b) FROM d, s";
+        assert_eq!(conv(sql), sql);
+        assert_eq!(codes(sql), vec!["TD068", "TD068"]);
+    }
+
+    #[test]
+    fn oracle_style_and_calendar_functions() {
+        assert_eq!(
+            conv("SELECT OADD_MONTHS(d, 1), INSTR(a, ',') FROM t"),
+            "SELECT ADD_MONTHS(d, 1), STRPOS(a, ',') FROM t"
+        );
+        for flagged in [
+            "SELECT INSTR(a, ',', 1, 2) FROM t",
+            "SELECT TO_NUMBER(a) FROM t",
+            "SELECT REGEXP_SIMILAR(a, '[0-9]+', 'c') FROM t",
+            "SELECT MONTH_BEGIN(d), DAYNUMBER_OF_WEEK(d) FROM t",
+        ] {
+            assert_eq!(conv(flagged), flagged);
+            assert!(codes(flagged).iter().all(|c| *c == "TD062"), "{flagged}");
+            assert!(!codes(flagged).is_empty(), "{flagged}");
+        }
+        assert!(codes("SELECT TO_NUMBER(a, '999') FROM t").is_empty());
     }
 
     #[test]
