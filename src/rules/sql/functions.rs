@@ -205,7 +205,9 @@ Redshift pads it to 9 characters. A format that cannot be mapped completely (num
 character masks such as `9(5)`, `Z`, `X(10)`, other letters) is kept verbatim and reported. \
 A DATE or TIMESTAMP format on a value that already is one (`DATE`, `CURRENT_TIMESTAMP`, a date \
 function or cast) only sets Teradata's display: it is removed with a warning, since `TO_DATE` \
-would read the date's text with the wrong format.\n\n\
+would read the date's text with the wrong format. Cast on to text, `CAST(CAST(x AS DATE \
+FORMAT 'f') AS CHAR(n))` writes the date in the format, so it becomes `CAST(TO_CHAR(x, 'f') AS \
+CHAR(n))` (with a warning unless x is known to be a date).\n\n\
 Before:\n```\nSELECT CAST('20240131' AS DATE FORMAT 'YYYYMMDD'),\n       post_dt (FORMAT \
 'DDBMMMBYYYY') (CHAR(11));\n```\nAfter:\n```\nSELECT TO_DATE('20240131', 'YYYYMMDD'),\n       \
 CAST(TO_CHAR(post_dt, 'DD Mon YYYY') AS CHAR(11));\n```",
@@ -1162,6 +1164,21 @@ fn is_datetime_value(s: &Statement, first: usize, last: usize) -> bool {
         })
 }
 
+const TEXT_OF_A_DATE: &str = "CAST(CAST(x AS DATE FORMAT 'f') AS CHAR(n)) is the date x \
+written in the format: TO_CHAR(x, 'f') assumes x is a date or timestamp; if x is text already in \
+that format, it is the result itself";
+
+/// Whether the CAST whose parentheses close at `close` (its name at `name`) is the whole operand
+/// of a CAST to a character type: `CAST(CAST(x AS DATE FORMAT 'f') AS CHAR(n))`, where Teradata
+/// writes the date in the inner format.
+fn cast_to_text_around(s: &Statement, name: usize, close: usize) -> bool {
+    name >= 2
+        && s.kind_of(name - 1) == Some(TokenKind::LParen)
+        && s.is(name - 2, "CAST")
+        && s.is(close + 1, "AS")
+        && s.is_any(close + 2, &["CHAR", "CHARACTER", "VARCHAR"])
+}
+
 const PADDED_NAMES: &str = "full month or day names: Redshift pads Month and Day to 9 \
 characters in TO_CHAR where Teradata does not; trim them if the width matters";
 
@@ -1278,6 +1295,11 @@ fn cast_format(s: &Statement, out: &mut Findings) {
         let well_formed =
             s.kind_of(format_at + 1) == Some(TokenKind::String) && format_at + 2 == close;
         let mapped = map_format(s.text(format_at + 1));
+        let as_text = function.is_some_and(|f| f != "TO_CHAR") && cast_to_text_around(s, i, close);
+        let function = if as_text { Some("TO_CHAR") } else { function };
+        if as_text && mapped.is_some() && !is_datetime_value(s, open + 1, as_at - 1) {
+            out.report(&CAST_FORMAT, Severity::Warning, span, TEXT_OF_A_DATE);
+        }
         let (Some(function), true, Some(mapped)) = (function, well_formed, mapped) else {
             out.report(&CAST_FORMAT, Severity::Warning, span, UNMAPPED_FORMAT);
             continue;
@@ -2254,6 +2276,32 @@ WHERE CHARACTERS(TRIM(e)) = 10"
         assert_eq!(
             codes("SELECT SUBSTRING(a FROM 1 FOR 2) FROM t"),
             Vec::<&str>::new()
+        );
+    }
+
+    #[test]
+    fn a_formatted_date_cast_to_text_becomes_to_char() {
+        assert_eq!(
+            conv("SELECT CAST(CAST(eff_dt AS DATE FORMAT 'YYYYMMDD') AS CHAR(8)) FROM t"),
+            "SELECT CAST(TO_CHAR(eff_dt, 'YYYYMMDD') AS CHAR(8)) FROM t"
+        );
+        assert_eq!(
+            codes("SELECT CAST(CAST(eff_dt AS DATE FORMAT 'YYYYMMDD') AS CHAR(8)) FROM t"),
+            vec!["TD059"]
+        );
+        // A known date needs no warning.
+        assert_eq!(
+            conv("SELECT CAST(CAST(CURRENT_DATE AS DATE FORMAT 'YYYY-MM') AS VARCHAR(7))"),
+            "SELECT CAST(TO_CHAR(CURRENT_DATE, 'YYYY-MM') AS VARCHAR(7))"
+        );
+        assert!(
+            codes("SELECT CAST(CAST(CURRENT_DATE AS DATE FORMAT 'YYYY-MM') AS VARCHAR(7))")
+                .is_empty()
+        );
+        // Cast to a date, it is still read with the format.
+        assert_eq!(
+            conv("SELECT CAST(CAST(s AS DATE FORMAT 'YYYYMMDD') AS DATE) FROM t"),
+            "SELECT CAST(TO_DATE(s, 'YYYYMMDD') AS DATE) FROM t"
         );
     }
 
