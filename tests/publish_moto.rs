@@ -346,9 +346,13 @@ fn a_concurrent_publish_is_a_conflict_and_the_item_stays_intact() {
     );
     rsqlmig::aws::block_on(async { publish(&c, &base).await.unwrap() }).unwrap();
     // Two publishes read the same state; the slow one writes second and must lose.
+    // The slow one also creates wf4, in the same transaction as its conflicting wf3.
     let mut slow = request(
         "race",
-        vec![workflow("wf3", &["a.sh", "b.sh"])],
+        vec![
+            workflow("wf3", &["a.sh", "b.sh"]),
+            workflow("wf4", &["b.sh"]),
+        ],
         &[("a.sh", "slow"), ("b.sh", "2")],
     );
     slow.pause_before_write = Some(std::time::Duration::from_millis(1500));
@@ -368,6 +372,21 @@ fn a_concurrent_publish_is_a_conflict_and_the_item_stays_intact() {
     .unwrap();
     assert_eq!(report.conflicts, vec!["wf3"]);
     assert!(report.items.updated.is_empty());
+    // The conflict cancelled the whole transaction; wf4 went again on its own.
+    assert_eq!(report.items.created, vec!["wf4"]);
+    let wf4 = rsqlmig::aws::block_on(async {
+        c.dynamodb
+            .get_item()
+            .table_name(CONFIG)
+            .key("workflow_id", AttributeValue::S("wf4".into()))
+            .consistent_read(true)
+            .send()
+            .await
+            .unwrap()
+            .item
+    })
+    .unwrap();
+    assert!(wf4.is_some(), "wf4 was written");
     // The winner's item is intact.
     let digest_now = rsqlmig::aws::block_on(async {
         c.dynamodb

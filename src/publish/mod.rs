@@ -502,57 +502,80 @@ async fn write_items(
 ) -> Result<BTreeSet<String>> {
     let mut written = BTreeSet::new();
     for chunk in planned.chunks(WRITE_CHUNK) {
-        let items: Vec<TransactWriteItem> = chunk
-            .iter()
-            .map(|p| {
-                let mut put = Put::builder()
-                    .table_name(table)
-                    .set_item(Some(p.item.clone()));
-                put = match p.previous.as_deref() {
-                    None => put.condition_expression("attribute_not_exists(workflow_id)"),
-                    Some("") => put.condition_expression(
-                        "attribute_exists(workflow_id) AND attribute_not_exists(rsqlmig_digest)",
-                    ),
-                    Some(old) => put
-                        .condition_expression("rsqlmig_digest = :old")
-                        .expression_attribute_values(":old", AttributeValue::S(old.to_string())),
-                };
-                Ok(TransactWriteItem::builder().put(put.build()?).build())
-            })
-            .collect::<Result<_>>()?;
-        match clients
-            .dynamodb
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-        {
-            Ok(_) => written.extend(chunk.iter().map(|p| p.workflow.workflow_id.clone())),
-            Err(e) => {
-                let canceled = e.as_service_error().and_then(|s| match s {
-                    aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(c) => Some(c),
-                    _ => None,
-                });
-                let Some(canceled) = canceled else {
-                    bail!("writing {table}: {}", describe(&e));
-                };
-                // Report the items whose condition failed; the rest of the chunk was not written either.
-                for (p, reason) in chunk.iter().zip(canceled.cancellation_reasons()) {
-                    if reason.code() == Some("ConditionalCheckFailed") {
-                        report.conflicts.push(p.workflow.workflow_id.clone());
-                        if let Some(w) = report
-                            .workflows
-                            .iter_mut()
-                            .find(|w| w.workflow_id == p.workflow.workflow_id)
-                        {
-                            w.status = "conflict".to_string();
-                        }
-                    }
+        // A transaction cancelled by a conflict writes none of its items: the others go again
+        // without the conflicting ones, until a transaction goes through.
+        let mut pending: Vec<&Planned> = chunk.iter().collect();
+        while !pending.is_empty() {
+            let items: Vec<TransactWriteItem> = pending
+                .iter()
+                .map(|p| {
+                    let mut put = Put::builder()
+                        .table_name(table)
+                        .set_item(Some(p.item.clone()));
+                    put = match p.previous.as_deref() {
+                        None => put.condition_expression("attribute_not_exists(workflow_id)"),
+                        Some("") => put.condition_expression(
+                            "attribute_exists(workflow_id) AND attribute_not_exists(rsqlmig_digest)",
+                        ),
+                        Some(old) => put
+                            .condition_expression("rsqlmig_digest = :old")
+                            .expression_attribute_values(
+                                ":old",
+                                AttributeValue::S(old.to_string()),
+                            ),
+                    };
+                    Ok(TransactWriteItem::builder().put(put.build()?).build())
+                })
+                .collect::<Result<_>>()?;
+            let e = match clients
+                .dynamodb
+                .transact_write_items()
+                .set_transact_items(Some(items))
+                .send()
+                .await
+            {
+                Ok(_) => {
+                    written.extend(pending.iter().map(|p| p.workflow.workflow_id.clone()));
+                    break;
                 }
-                if report.conflicts.is_empty() {
-                    bail!("writing {table}: {}", describe(&e));
+                Err(e) => e,
+            };
+            let canceled = e.as_service_error().and_then(|s| match s {
+                aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(c) => Some(c),
+                _ => None,
+            });
+            let Some(canceled) = canceled else {
+                bail!("writing {table}: {}", describe(&e));
+            };
+            let conflicting: Vec<bool> = pending
+                .iter()
+                .enumerate()
+                .map(|(k, _)| {
+                    canceled
+                        .cancellation_reasons()
+                        .get(k)
+                        .is_some_and(|r| r.code() == Some("ConditionalCheckFailed"))
+                })
+                .collect();
+            if !conflicting.contains(&true) {
+                bail!("writing {table}: {}", describe(&e));
+            }
+            for (p, _) in pending.iter().zip(&conflicting).filter(|(_, c)| **c) {
+                report.conflicts.push(p.workflow.workflow_id.clone());
+                if let Some(w) = report
+                    .workflows
+                    .iter_mut()
+                    .find(|w| w.workflow_id == p.workflow.workflow_id)
+                {
+                    w.status = "conflict".to_string();
                 }
             }
+            pending = pending
+                .into_iter()
+                .zip(conflicting)
+                .filter(|(_, c)| !c)
+                .map(|(p, _)| p)
+                .collect();
         }
     }
     Ok(written)
