@@ -139,11 +139,22 @@ pub fn run_file(cx: &mut ConvertContext, cmd: &Command) -> Output {
 }
 
 pub fn database(cx: &mut ConvertContext, cmd: &Command) -> Output {
-    // The name is copied into SQL: an open quote, a comment or a `;` in it would run the
-    // statement into the rest of the script or end it early.
-    let odd = tokenize(cmd.args.as_bytes(), Mode::BteqSql)
-        .iter()
-        .any(|t| t.unterminated || t.kind.is_comment() || t.kind == TokenKind::Semicolon);
+    // The name is copied into SQL: an open quote or parenthesis, a comment or a `;` in it would
+    // run the statement into the rest of the script or end it early.
+    let tokens = tokenize(cmd.args.as_bytes(), Mode::BteqSql);
+    let mut depth = 0i64;
+    let balanced = tokens.iter().all(|t| {
+        depth += match t.kind {
+            TokenKind::LParen => 1,
+            TokenKind::RParen => -1,
+            _ => 0,
+        };
+        depth >= 0
+    }) && depth == 0;
+    let odd = !balanced
+        || tokens
+            .iter()
+            .any(|t| t.unterminated || t.kind.is_comment() || t.kind == TokenKind::Semicolon);
     if odd || cmd.args.is_empty() {
         return Output::Lines(cx.action_item(
             DATABASE_COMMAND.code,
@@ -173,7 +184,14 @@ mod tests {
     #[test]
     fn database_names_that_would_break_the_sql_are_action_items() {
         // Found by fuzzing: `.DATABASE "` became `SET search_path TO ";`, a quote never closed.
-        for src in [".DATABASE \"\n", ".DATABASE x; y\n", ".DATABASE\n"] {
+        // And `.DATABASE(` one whose parenthesis never closes.
+        for src in [
+            ".DATABASE \"\n",
+            ".DATABASE x; y\n",
+            ".DATABASE\n",
+            ".DATABASE(",
+            ".DATABASE )(",
+        ] {
             let out = convert_bteq(src);
             assert!(
                 out.text.starts_with("-- rsqlmig: BQ065 "),
