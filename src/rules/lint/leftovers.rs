@@ -10,7 +10,7 @@ use crate::lint::shell::unquote;
 use crate::lint::unit::{FileUnit, ScriptUnit, Sink, first_arg};
 use crate::rules::bteq::requests::rsql_command;
 use crate::rules::bteq::unsupported::utility_marker;
-use crate::rules::sql::{Findings, checks};
+use crate::rules::sql::{Findings, SqlCheck, checks};
 use crate::rules::{Rule, RuleKind};
 use crate::sql::statement::{Statement, split_statements};
 use crate::syntax::lexer::{Token, TokenKind};
@@ -238,9 +238,23 @@ fn label_ahead(unit: &ScriptUnit, i: usize, name: &str) -> bool {
     })
 }
 
-/// Convert checks whose reports are about what the SQL meant on Teradata, not about what
-/// Redshift accepts (GREATEST's NULLs): hand-written RSQL means Redshift's reading.
-const READS_TERADATA_MEANING: &[&str] = &[crate::rules::sql::functions::GREATEST_LEAST.code];
+/// Convert checks about what valid SQL meant on Teradata, not about what Redshift accepts
+/// (where NULLs sort, GREATEST's NULLs): hand-written RSQL means Redshift's reading, so lint
+/// does not run them.
+const READS_TERADATA_MEANING: &[&str] = &[
+    crate::rules::sql::functions::GREATEST_LEAST.code,
+    crate::rules::sql::ordering::NULL_ORDERING.code,
+];
+
+/// The convert checks lint runs, chosen once.
+fn lint_checks() -> &'static [&'static SqlCheck] {
+    static CHECKS: std::sync::OnceLock<Vec<&'static SqlCheck>> = std::sync::OnceLock::new();
+    CHECKS.get_or_init(|| {
+        checks()
+            .filter(|c| !READS_TERADATA_MEANING.contains(&c.rule.code))
+            .collect()
+    })
+}
 
 fn teradata_sql(unit: &ScriptUnit, out: &mut Sink) {
     let src = unit.src;
@@ -254,7 +268,7 @@ fn teradata_sql(unit: &ScriptUnit, out: &mut Sink) {
             if stmt.is_empty() {
                 continue;
             }
-            for check in checks().filter(|c| !READS_TERADATA_MEANING.contains(&c.rule.code)) {
+            for check in lint_checks() {
                 let mut found = Findings::default();
                 (check.check)(&stmt, &mut found);
                 if check.redshift_valid {
