@@ -144,19 +144,24 @@ fn bootstrap_then_publish_the_example_catalog() {
     );
 }
 
+/// A catalog in `dir` with `catalog.yaml` and one workflow file `wf.yaml`.
+fn catalog_dir(dir: &std::path::Path, settings: &str, workflow: &str) {
+    std::fs::create_dir_all(dir.join("workflows")).unwrap();
+    std::fs::create_dir_all(dir.join("jobs")).unwrap();
+    std::fs::write(dir.join("catalog.yaml"), settings).unwrap();
+    std::fs::write(dir.join("workflows/wf.yaml"), workflow).unwrap();
+}
+
 #[test]
 fn an_invalid_catalog_writes_nothing() {
     let moto = Moto::start();
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    std::fs::create_dir_all(dir.join("workflows")).unwrap();
-    std::fs::create_dir_all(dir.join("jobs")).unwrap();
-    std::fs::write(dir.join("catalog.yaml"), "aws:\n  bucket: never-created\n").unwrap();
-    std::fs::write(
-        dir.join("workflows/wf.yaml"),
+    catalog_dir(
+        dir,
+        "aws:\n  bucket: never-created\n",
         "workflow_id: wf\njobs:\n  - script: missing.sh\n",
-    )
-    .unwrap();
+    );
     rsqlmig(&moto)
         .args(["publish", dir.to_str().unwrap()])
         .assert()
@@ -191,14 +196,11 @@ fn a_job_script_with_lint_errors_is_not_published() {
     let moto = Moto::start();
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    std::fs::create_dir_all(dir.join("workflows")).unwrap();
-    std::fs::create_dir_all(dir.join("jobs")).unwrap();
-    std::fs::write(dir.join("catalog.yaml"), "aws:\n  bucket: never-created\n").unwrap();
-    std::fs::write(
-        dir.join("workflows/wf.yaml"),
+    catalog_dir(
+        dir,
+        "aws:\n  bucket: never-created\n",
         "workflow_id: wf\njobs:\n  - script: job.sh\n",
-    )
-    .unwrap();
+    );
     // A BTEQ leftover and a backward jump: errors at lint level.
     std::fs::write(
         dir.join("jobs/job.sh"),
@@ -218,14 +220,11 @@ fn job_scripts_sh_cannot_run_are_not_published() {
     let moto = Moto::start();
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    std::fs::create_dir_all(dir.join("workflows")).unwrap();
-    std::fs::create_dir_all(dir.join("jobs")).unwrap();
-    std::fs::write(dir.join("catalog.yaml"), "aws:\n  bucket: never-created\n").unwrap();
-    std::fs::write(
-        dir.join("workflows/wf.yaml"),
+    catalog_dir(
+        dir,
+        "aws:\n  bucket: never-created\n",
         "workflow_id: wf\njobs:\n  - script: crlf.sh\n  - script: wide.sh\n",
-    )
-    .unwrap();
+    );
     let job = "#!/bin/bash\nsource $1/get_redshift_creds.sh $2\nrsql -h $HOST -U $USER -d $DB <<EOF\nSELECT 1;\nEOF\nrc=$?\nexit $rc\n";
     std::fs::write(dir.join("jobs/crlf.sh"), job.replace('\n', "\r\n")).unwrap();
     let utf16: Vec<u8> = std::iter::once(0xFEFFu16)

@@ -336,6 +336,25 @@ fn objects_whose_etag_is_no_md5_are_checked_by_their_hash_metadata() {
     .unwrap();
 }
 
+/// The config item of `workflow_id`, read consistently.
+fn config_item(
+    c: &rsqlmig::aws::Clients,
+    workflow_id: &str,
+) -> Option<std::collections::HashMap<String, AttributeValue>> {
+    rsqlmig::aws::block_on(async {
+        c.dynamodb
+            .get_item()
+            .table_name(CONFIG)
+            .key("workflow_id", AttributeValue::S(workflow_id.into()))
+            .consistent_read(true)
+            .send()
+            .await
+            .unwrap()
+            .item
+    })
+    .unwrap()
+}
+
 #[test]
 fn a_concurrent_publish_is_a_conflict_and_the_item_stays_intact() {
     let (_moto, c) = setup("race");
@@ -374,34 +393,9 @@ fn a_concurrent_publish_is_a_conflict_and_the_item_stays_intact() {
     assert!(report.items.updated.is_empty());
     // The conflict cancelled the whole transaction; wf4 went again on its own.
     assert_eq!(report.items.created, vec!["wf4"]);
-    let wf4 = rsqlmig::aws::block_on(async {
-        c.dynamodb
-            .get_item()
-            .table_name(CONFIG)
-            .key("workflow_id", AttributeValue::S("wf4".into()))
-            .consistent_read(true)
-            .send()
-            .await
-            .unwrap()
-            .item
-    })
-    .unwrap();
-    assert!(wf4.is_some(), "wf4 was written");
+    assert!(config_item(&c, "wf4").is_some(), "wf4 was written");
     // The winner's item is intact.
-    let digest_now = rsqlmig::aws::block_on(async {
-        c.dynamodb
-            .get_item()
-            .table_name(CONFIG)
-            .key("workflow_id", AttributeValue::S("wf3".into()))
-            .consistent_read(true)
-            .send()
-            .await
-            .unwrap()
-            .item
-            .unwrap()["rsqlmig_jobs"]
-            .clone()
-    })
-    .unwrap();
+    let digest_now = config_item(&c, "wf3").unwrap()["rsqlmig_jobs"].clone();
     assert!(format!("{digest_now:?}").contains(&rsqlmig::publish::item::sha256_hex(b"fast")));
 }
 
