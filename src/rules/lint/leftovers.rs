@@ -239,9 +239,10 @@ fn label_ahead(unit: &ScriptUnit, i: usize, name: &str) -> bool {
 }
 
 /// Convert checks about what valid SQL meant on Teradata, not about what Redshift accepts
-/// (where NULLs sort, GREATEST's NULLs): hand-written RSQL means Redshift's reading, so lint
-/// does not run them.
+/// (where NULLs sort, GREATEST's NULLs, `date` and `time` as today and now, which in RSQL are
+/// columns): hand-written RSQL means Redshift's reading, so lint does not run them.
 const READS_TERADATA_MEANING: &[&str] = &[
+    crate::rules::sql::functions::DATE_VALUE.code,
     crate::rules::sql::functions::GREATEST_LEAST.code,
     crate::rules::sql::ordering::NULL_ORDERING.code,
 ];
@@ -606,6 +607,7 @@ mod tests {
             "INSERT INTO d (date, amt) SELECT date, amt FROM s;\n",
             "SELECT a FROM t ORDER BY a;\n",
             "SELECT LEAST(a, b), GREATEST(c, d) FROM t;\n",
+            "SELECT time, date FROM events;\n",
         ] {
             assert!(only("a.rsql", sql, "RS021").is_empty(), "{sql}");
         }

@@ -148,11 +148,12 @@ pub const DATE_VALUE: Rule = Rule {
     name: "date-value",
     kind: RuleKind::Convert,
     severity: Severity::Info,
-    summary: "`DATE` used as a value (today) becomes `CURRENT_DATE`",
+    summary: "`DATE` used as a value (today) becomes `CURRENT_DATE`; `TIME` as a value is flagged",
     doc: "In Teradata the bare keyword `DATE` is the current date. It is rewritten only where a \
 value stands (after an operator, a comma, an opening parenthesis of a call or a keyword such as \
 SELECT, WHERE, THEN, DEFAULT); the type (`AS DATE`, a column `d DATE`, `(DATE, FORMAT '...')`) \
-and literals (`DATE '2020-01-01'`) are kept.\n\nBefore:\n```\nSELECT DATE;\nDELETE FROM t WHERE \
+and literals (`DATE '2020-01-01'`) are kept. `TIME` as a value, Teradata's time of day as a \
+REAL hhmmss, has no one Redshift form and is flagged.\n\nBefore:\n```\nSELECT DATE;\nDELETE FROM t WHERE \
 load_dt < DATE - 7;\n```\nAfter:\n```\nSELECT CURRENT_DATE;\nDELETE FROM t WHERE load_dt < \
 CURRENT_DATE - 7;\n```",
 };
@@ -853,13 +854,25 @@ empty tokens, SPLIT_PART splits on the whole string and counts empty fields; che
 // ---------------------------------------------------------------------------------------------
 
 fn date_value(s: &Statement, out: &mut Findings) {
-    if s.each("DATE").next().is_none() {
+    if s.each("DATE").next().is_none() && s.each("TIME").next().is_none() {
         return;
     }
     let opens = enclosing_opens(s);
     for i in s.each("DATE") {
         if is_date_value(s, i, &opens) {
             out.replace(s.span(i), cased(s.text(i), "CURRENT_DATE"));
+        }
+    }
+    // `TIME` as a value is Teradata's time of day as a REAL hhmmss: no one form fits every use.
+    for i in s.each("TIME") {
+        if is_date_value(s, i, &opens) {
+            out.report(
+                &DATE_VALUE,
+                Severity::Error,
+                s.span(i),
+                "TIME as a value is Teradata's current time of day (a REAL, hhmmss): use \
+CAST(GETDATE() AS TIME), or TO_CHAR(GETDATE(), 'HH24:MI:SS') for text",
+            );
         }
     }
 }
@@ -2277,6 +2290,22 @@ WHERE CHARACTERS(TRIM(e)) = 10"
             codes("SELECT SUBSTRING(a FROM 1 FOR 2) FROM t"),
             Vec::<&str>::new()
         );
+    }
+
+    #[test]
+    fn time_as_a_value_is_flagged() {
+        let sql = "INSERT INTO log VALUES ('LD', DATE, TIME)";
+        assert_eq!(
+            conv(sql),
+            "INSERT INTO log VALUES ('LD', CURRENT_DATE, TIME)"
+        );
+        assert_eq!(codes(sql), vec!["TD056"]);
+        for typed in [
+            "CREATE TABLE t (a TIME, b TIME(0))",
+            "SELECT CAST(x AS TIME), TIME '12:00:00' FROM t",
+        ] {
+            assert!(codes(typed).is_empty(), "{typed}");
+        }
     }
 
     #[test]
