@@ -265,6 +265,31 @@ fn object_key(req: &Request, name: &str) -> String {
     format!("{}{name}", req.key_prefix)
 }
 
+/// Why the framework's `sh` cannot run the job script at `path`, as `file:line:col` lines: it
+/// runs every job as `sh <script> …` on Linux, which cannot read UTF-16 or a byte-order mark and
+/// reads a CR as part of each line (the secret's name becomes `$2\r`).
+pub fn unrunnable_by_sh(path: &std::path::Path, decoded: &crate::text::Decoded) -> Vec<String> {
+    let mut lines = Vec::new();
+    if decoded.encoding != crate::text::Encoding::Utf8 {
+        lines.push(format!(
+            "{}:1:1: error IO005: the script is {}: the framework runs it with sh, which needs \
+UTF-8 without a byte-order mark (`rsqlmig convert --target framework` writes it so)",
+            path.display(),
+            decoded.encoding.name()
+        ));
+    }
+    if let Some(cr) = memchr::memchr(b'\r', decoded.text.as_bytes()) {
+        let line = 1 + memchr::memchr_iter(b'\n', &decoded.text.as_bytes()[..cr]).count();
+        let column = cr - decoded.text[..cr].rfind('\n').map_or(0, |nl| nl + 1) + 1;
+        lines.push(format!(
+            "{}:{line}:{column}: error IO006: CR line ending: sh reads the CR as part of the \
+line; save the script with LF line endings (`rsqlmig convert --target framework` writes them)",
+            path.display()
+        ));
+    }
+    lines
+}
+
 fn manifest_prefix(key_prefix: &str, catalog: &str) -> String {
     format!("{key_prefix}_rsqlmig/{catalog}/")
 }
